@@ -1,0 +1,2 @@
+"""vzpanel: a tiny container-panel CLI with deliberate bugs (crash corpus)."""
+__version__ = "0.3.1"
