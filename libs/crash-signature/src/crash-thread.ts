@@ -23,7 +23,7 @@ export interface CrashFrame {
  * Grouping families: reports are only compared within one family.
  * vmcore oopses group with kernel oopses; Python and Python3 are one family.
  */
-export type CrashFamily = 'core' | 'python' | 'kerneloops' | 'xorg' | 'java' | 'anaconda';
+export type CrashFamily = 'core' | 'python' | 'kerneloops' | 'xorg' | 'java' | 'ruby' | 'anaconda';
 
 export interface ParsedCrash {
   family: CrashFamily;
