@@ -1,0 +1,94 @@
+import type { DataSource } from 'typeorm';
+import type { CandidateQuery } from '../../contracts/src';
+import { CandidateSearch, type CandidatePage } from './candidate-search';
+
+const SORTS: Record<CandidateQuery['sort'], string> = {
+  count: 'm.matched_reports DESC',
+  lastSeen: 'm.last_seen DESC',
+  hosts: 'm.matched_hosts DESC',
+  hot: 'm.hot_count DESC',
+};
+
+/**
+ * Ranks candidates straight from the hub's tables. Report-level filters (version, OS, kernel,
+ * label, function) aggregate the matching crash_report rows, so the numbers mean the same as the
+ * Elasticsearch backend's; without them the counters kept on bug_candidate are used instead.
+ */
+export class PostgresCandidateSearch extends CandidateSearch {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async search(q: CandidateQuery, hotSince: Date): Promise<CandidatePage> {
+    const params: unknown[] = [hotSince];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const candidateWhere = ['c.merged_into_id IS NULL'];
+    if (q.type?.length) candidateWhere.push(`c.family = ANY(${p(q.type)}::text[])`);
+    if (q.component?.length) candidateWhere.push(`c.component = ANY(${p(q.component)}::text[])`);
+    const reportWhere: string[] = [];
+    if (q.packageVersion?.length) reportWhere.push(`r.package_version = ANY(${p(q.packageVersion)}::text[])`);
+    if (q.osRelease?.length) reportWhere.push(`r.os_release = ANY(${p(q.osRelease)}::text[])`);
+    if (q.kernel?.length) reportWhere.push(`r.kernel = ANY(${p(q.kernel)}::text[])`);
+    if (q.label) {
+      const at = q.label.indexOf('=');
+      reportWhere.push(`r.labels ->> ${p(q.label.slice(0, at))} = ${p(q.label.slice(at + 1))}`);
+    }
+    if (q.function) {
+      const like = p(`%${q.function.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      reportWhere.push(
+        `(r.signature_text ILIKE ${like} OR EXISTS (SELECT 1 FROM jsonb_array_elements(r.normalized_frames) AS f(frame) WHERE f.frame ->> 'function' ILIKE ${like}))`,
+      );
+    }
+    const matched = reportWhere.length
+      ? `SELECT r.candidate_id AS id, count(*)::int AS matched_reports, count(DISTINCT r.host_key)::int AS matched_hosts,
+                count(*) FILTER (WHERE r.crashed_at >= $1)::int AS hot_count,
+                min(r.crashed_at) AS first_seen, max(r.crashed_at) AS last_seen
+           FROM crash_report r JOIN bug_candidate c ON c.id = r.candidate_id
+          WHERE ${[...candidateWhere, ...reportWhere].join(' AND ')}
+          GROUP BY r.candidate_id`
+      : `SELECT c.id, c.report_count AS matched_reports, c.host_count AS matched_hosts,
+                (SELECT count(*)::int FROM crash_report r WHERE r.candidate_id = c.id AND r.crashed_at >= $1) AS hot_count,
+                c.first_seen, c.last_seen
+           FROM bug_candidate c
+          WHERE ${[...candidateWhere, 'c.report_count > 0'].join(' AND ')}`;
+    const windows: string[] = [];
+    if (q.firstSeenFrom) windows.push(`m.first_seen >= ${p(q.firstSeenFrom)}`);
+    if (q.firstSeenTo) windows.push(`m.first_seen < ${p(q.firstSeenTo)}`);
+    if (q.lastSeenFrom) windows.push(`m.last_seen >= ${p(q.lastSeenFrom)}`);
+    if (q.lastSeenTo) windows.push(`m.last_seen < ${p(q.lastSeenTo)}`);
+    const from = `FROM (${matched}) m ${windows.length ? `WHERE ${windows.join(' AND ')}` : ''}`;
+    const totalRows: Array<{ total: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS total ${from}`,
+      [...params],
+    );
+    const rows: Array<{ id: string; matched_reports: number; matched_hosts: number; hot_count: number; last_seen: Date }> =
+      await this.dataSource.query(
+        `SELECT m.id, m.matched_reports, m.matched_hosts, m.hot_count, m.last_seen ${from}
+          ORDER BY ${SORTS[q.sort]}, m.id
+          LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`,
+        params,
+      );
+    return {
+      total: totalRows[0]?.total ?? 0,
+      items: rows.map((r) => ({
+        id: r.id,
+        matchedReports: r.matched_reports,
+        matchedHosts: r.matched_hosts,
+        hotCount: r.hot_count,
+        lastSeen: r.last_seen,
+      })),
+    };
+  }
+
+  /** PostgreSQL is the source of truth: nothing to copy. */
+  async indexReports(): Promise<void> {}
+
+  async removeReports(): Promise<void> {}
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}
