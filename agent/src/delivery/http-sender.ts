@@ -1,0 +1,137 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { CEP_HOST_ID_HEADER, CEP_REPORT_ID_HEADER, CEP_REPORTS_PATH } from '../../../libs/contracts/src/cep';
+import type { Clock } from '../schedule/clock';
+import type { Spool, SpooledReport } from './spool';
+
+export interface HttpSenderOptions {
+  hubUrl: string;
+  token?: string;
+  /** PEM CA bundle for a private hub CA (node:https takes it per request; fetch cannot without undici). */
+  ca?: string;
+  hostId: string;
+  spool: Spool;
+  clock: Clock;
+  timeoutMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  log?: (message: string) => void;
+  random?: () => number;
+}
+
+export interface FlushOptions {
+  signal?: AbortSignal;
+  /** Stop waiting for retries past this time (the daemon's next timetable slot). */
+  deadline?: number;
+  /** Give up after this many consecutive failures (the one-shot `send` command). */
+  maxFailures?: number;
+}
+
+export interface FlushResult {
+  sent: string[];
+  remaining: number;
+}
+
+type Attempt =
+  | { kind: 'delivered'; status: number }
+  | { kind: 'transient'; reason: string; retryAfterMs?: number }
+  | { kind: 'permanent'; status: number };
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * Drains the spool oldest-first to `POST {hub}/api/v1/cep-reports`. A report leaves the spool only
+ * after a 2xx; the report id header lets the hub answer 200 to a retry of a report it already stored,
+ * so lost responses cause no duplicates.
+ */
+export class HttpSender {
+  private readonly endpoint: URL;
+  private readonly log: (message: string) => void;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: HttpSenderOptions) {
+    this.endpoint = new URL(CEP_REPORTS_PATH.replace(/^\//, ''), opts.hubUrl.endsWith('/') ? opts.hubUrl : `${opts.hubUrl}/`);
+    this.log = opts.log ?? ((m) => console.warn(m));
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Exponential backoff with jitter (half fixed, half random) so a fleet does not retry in lockstep. */
+  backoffMs(failures: number): number {
+    const ceiling = Math.min(this.opts.retryMaxMs, this.opts.retryInitialMs * 2 ** Math.min(failures, 30));
+    return ceiling / 2 + this.random() * (ceiling / 2);
+  }
+
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    const sent: string[] = [];
+    let failures = 0;
+    for (;;) {
+      if (options.signal?.aborted) break;
+      const [next] = await this.opts.spool.list();
+      if (!next) break;
+      const attempt = await this.attempt(next, options.signal);
+      if (attempt.kind === 'delivered') {
+        await this.opts.spool.remove(next.reportId);
+        sent.push(next.reportId);
+        failures = 0;
+        continue;
+      }
+      if (attempt.kind === 'permanent') {
+        this.log(`cep-agent: hub refused report ${next.reportId} with HTTP ${attempt.status}; moved to ${this.opts.spool.dir}/rejected`);
+        await this.opts.spool.quarantine(next);
+        continue;
+      }
+      failures++;
+      if (options.maxFailures !== undefined && failures >= options.maxFailures) break;
+      const delay = Math.min(this.opts.retryMaxMs, Math.max(attempt.retryAfterMs ?? 0, this.backoffMs(failures - 1)));
+      if (options.deadline !== undefined && this.opts.clock.now() + delay > options.deadline) break;
+      this.log(`cep-agent: delivery of ${next.reportId} failed (${attempt.reason}); retrying in ${Math.round(delay / 1000)} s`);
+      await this.opts.clock.sleep(delay, options.signal);
+    }
+    return { sent, remaining: (await this.opts.spool.list()).length };
+  }
+
+  private async attempt(entry: SpooledReport, signal?: AbortSignal): Promise<Attempt> {
+    const body = await this.opts.spool.read(entry);
+    if (!body) return { kind: 'transient', reason: 'spool file vanished' };
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': 'application/gzip',
+      'content-length': body.length,
+      [CEP_REPORT_ID_HEADER]: entry.reportId,
+      [CEP_HOST_ID_HEADER]: this.opts.hostId,
+      ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
+    };
+    const transport = this.endpoint.protocol === 'https:' ? https : http;
+    return new Promise<Attempt>((resolve) => {
+      const req = transport.request(this.endpoint, { method: 'POST', headers, ...(this.opts.ca ? { ca: this.opts.ca } : {}) }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          clearTimeout(timer);
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve({ kind: 'delivered', status });
+          // 408/429 and 5xx are the hub being busy or unwell; other 4xx mean this report will never be accepted.
+          else if (status >= 400 && status < 500 && status !== 408 && status !== 429) resolve({ kind: 'permanent', status });
+          else {
+            const retryAfter = res.headers['retry-after'];
+            resolve({ kind: 'transient', reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()) });
+          }
+        });
+        res.on('error', (err) => resolve({ kind: 'transient', reason: err.message }));
+      });
+      const abort = () => req.destroy(new Error('aborted'));
+      const timer = setTimeout(() => req.destroy(new Error(`no response within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+      signal?.addEventListener('abort', abort, { once: true });
+      req.on('error', (err) => {
+        clearTimeout(timer);
+        resolve({ kind: 'transient', reason: err.message });
+      });
+      req.on('close', () => signal?.removeEventListener('abort', abort));
+      req.end(body);
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CEP_MANIFEST_FILE, collectorFileSchema, reportManifestSchema, CEP_COLLECTOR_SCHEMAS, type BuiltinCollectorName } from '../../../libs/contracts/src/cep';
+import { buildHostRoot, SEEDED_SECRETS, virtuozzoHostCommands, virtuozzoHostLayout, writeScript } from '../../test/fixture-host.helper';
+import { parseAgentConfig, type AgentConfigInput } from '../config/agent-config';
+import { ProcessCommandRunner, RecordedCommandRunner, type CommandRunner } from '../host/command-runner';
+import { readReport } from '../report/report-builder';
+import { AgentRuntime } from './agent-runtime';
+
+const SCRIPTS = '/usr/share/virtuozzo/cep-scripts';
+
+/** Product tools replay recordings; collector scripts (absolute paths) really run. */
+function hybridRunner(): CommandRunner {
+  const recorded = new RecordedCommandRunner(virtuozzoHostCommands());
+  const processes = new ProcessCommandRunner();
+  return { run: (cmd, args, opts) => (cmd.startsWith('/') ? processes.run(cmd, args, opts) : recorded.run(cmd, args)) };
+}
+
+function configFor(root: string, extra: Partial<AgentConfigInput> = {}) {
+  const work = mkdtempSync(path.join(tmpdir(), 'cep-agent-'));
+  return parseAgentConfig({
+    enabled: true,
+    host_root: root,
+    output_dir: path.join(work, 'output'),
+    spool_dir: path.join(work, 'spool'),
+    state_dir: path.join(work, 'state'),
+    scripts_dir: SCRIPTS,
+    collector_timeout: '2s',
+    script_timeout: '300ms',
+    script_output_limit: 4096,
+    protocol: { type: 'FILE', path: path.join(work, 'cache', 'report.tar.gz') },
+    ...extra,
+  });
+}
+
+describe('privacy: nothing seeded into the fixture host reaches the report', () => {
+  it('scans the gunzipped tarball bytes for every seeded identifier', async () => {
+    const root = buildHostRoot(virtuozzoHostLayout());
+    const S = SEEDED_SECRETS;
+    // A careless third-party script that dumps identifying data.
+    writeScript(root, SCRIPTS, 'inventory', `cat <<'JSON'\n${JSON.stringify({ host: S.fqdn, short: S.hostname, ip: S.ipv4, ip6: S.ipv6, mac: S.mac, admin: S.email, user: S.user, auth: `token=${S.token}`, note: `password: ${S.password}`, serial: S.diskSerial, vm: S.vmName, ct: S.ctName, machine: S.machineId, uuid: S.productUuid, [S.ctHostname]: 1 })}\nJSON`);
+    const runtime = await AgentRuntime.create(configFor(root), { runner: hybridRunner() });
+    const results = await runtime.collect(runtime.enabledCollectors(), { record: true });
+    const report = await runtime.build(results);
+
+    const bytes = gunzipSync(report.tarball).toString('latin1').toLowerCase();
+    const needles = [...Object.values(S), S.wwn.slice(2), S.vmUuid.slice(1, -1), 'jane operator', S.slaveMac];
+    for (const needle of needles) expect({ needle, found: bytes.includes(needle.toLowerCase()) }).toEqual({ needle, found: false });
+    // The agent's own id is the one identifier that is sent.
+    expect(bytes).toContain(runtime.hostId);
+
+    const files = await readReport(report.tarball);
+    const manifest = reportManifestSchema.parse(JSON.parse(files.get(CEP_MANIFEST_FILE)!));
+    expect(manifest.collectors.map((c) => [c.name, c.status])).toEqual([
+      ...Object.keys(CEP_COLLECTOR_SCHEMAS).map((n) => [n, 'ok']),
+      ['script.inventory', 'ok'],
+    ]);
+    for (const entry of manifest.collectors) {
+      const file = collectorFileSchema.parse(JSON.parse(files.get(entry.file)!));
+      if (entry.name in CEP_COLLECTOR_SCHEMAS) CEP_COLLECTOR_SCHEMAS[entry.name as BuiltinCollectorName].schema.parse(file.data);
+    }
+    // Not vacuous: the script's fields are there, their values redacted.
+    expect(JSON.parse(files.get('script.inventory.json')!).data).toMatchObject({ host: 'REDACTED', ip: 'REDACTED', admin: 'REDACTED', vm: 'REDACTED', note: 'password: REDACTED' });
+    // The latest outputs are kept for the admin, identical to the report members.
+    expect(readFileSync(path.join(runtime.config.output_dir, 'cpu.json'), 'utf8').trim()).toBe(files.get('cpu.json'));
+  });
+});
+
+describe('misbehaving collectors are isolated', () => {
+  it('a hanging built-in, a hanging script, garbage, oversize and unsafe scripts: own statuses, others ok', async () => {
+    const root = buildHostRoot(virtuozzoHostLayout());
+    writeScript(root, SCRIPTS, 'hang', 'sleep 30');
+    writeScript(root, SCRIPTS, 'garbage', 'echo "this is { not json"');
+    writeScript(root, SCRIPTS, 'huge', `yes '"x",' | head -c 100000`);
+    writeScript(root, SCRIPTS, 'failing', 'echo "{}"; exit 3');
+    writeScript(root, SCRIPTS, 'writable', 'echo "{}"', 0o777);
+    writeScript(root, SCRIPTS, 'good', `echo '{"plugins": 3}'`);
+    writeScript(root, SCRIPTS, 'README', 'not executable', 0o644);
+    const config = configFor(root, { collector_timeout: '200ms' });
+    const runtime = await AgentRuntime.create(config, {
+      runner: hybridRunner(),
+      collectors: { memory: { name: 'memory', collect: () => new Promise(() => undefined) } },
+    });
+    const started = Date.now();
+    const results = await runtime.collect(['memory', 'cpu', 'external-scripts', 'disks'], { record: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const statuses = Object.fromEntries(results.map((r) => [r.name, r.status]));
+    expect(statuses).toEqual({
+      memory: 'timed-out',
+      cpu: 'ok',
+      'script.failing': 'failed',
+      'script.garbage': 'rejected',
+      'script.good': 'ok',
+      'script.hang': 'timed-out',
+      'script.huge': 'rejected',
+      'script.writable': 'rejected',
+      disks: 'ok',
+    });
+    const files = await readReport((await runtime.build(results)).tarball);
+    const manifest = reportManifestSchema.parse(JSON.parse(files.get(CEP_MANIFEST_FILE)!));
+    expect(manifest.collectors.find((c) => c.name === 'script.garbage')?.reason).toBe('output is not JSON');
+    expect(manifest.collectors.find((c) => c.name === 'memory')?.reason).toMatch(/no result within 200 ms/);
+    expect(JSON.parse(files.get('script.good.json')!)).toEqual({ name: 'script.good', version: 0, status: 'ok', data: { plugins: 3 } });
+  });
+
+  it('an off-schema output (a field not on the allow-list) is rejected, not sent', async () => {
+    const runtime = await AgentRuntime.create(configFor(buildHostRoot({})), {
+      runner: new RecordedCommandRunner({}),
+      collectors: { cpu: { name: 'cpu', collect: async () => ({ status: 'ok', data: { vendor: 'x', hostname: 'leak' } as never }) } },
+    });
+    const [result] = await runtime.collect(['cpu'], { record: false });
+    expect(result).toMatchObject({ status: 'rejected', data: null });
+    expect(result.reason).not.toContain('leak');
+  });
+});

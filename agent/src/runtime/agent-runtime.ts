@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import type { BuiltinCollectorName } from '../../../libs/contracts/src/cep';
+import type { Collector, CollectorContext } from '../collectors/collector';
+import { ALL_COLLECTOR_NAMES, BUILTIN_COLLECTORS, EXTERNAL_SCRIPTS, type CollectorName } from '../collectors/collector-registry';
+import type { CollectorResult } from '../collectors/collector-result';
+import { runCollector } from '../collectors/collector-runner';
+import { runExternalScripts } from '../collectors/external-scripts.collector';
+import { isCollectorEnabled, type AgentConfig } from '../config/agent-config';
+import { deliverToFile } from '../delivery/file-sender';
+import { HttpSender, type FlushResult } from '../delivery/http-sender';
+import { Spool } from '../delivery/spool';
+import { ProcessCommandRunner, type CommandRunner } from '../host/command-runner';
+import { HostFs } from '../host/host-fs';
+import { DEFAULT_ALLOW_LISTS } from '../privacy/allow-lists';
+import { Scrubber } from '../privacy/scrubber';
+import { gatherSensitiveValues } from '../privacy/sensitive-values';
+import { buildReport, type BuiltReport } from '../report/report-builder';
+import { storeLatestOutputs } from '../report/output-store';
+import { systemClock, type Clock } from '../schedule/clock';
+import { DEFAULT_TIMETABLE, Schedule, type Slot } from '../schedule/timetable';
+import { loadOrCreateHostId } from '../state/host-identity';
+import { readRunState, writeRunState, type CollectorRunRecord } from '../state/run-state';
+
+export interface AgentDeps {
+  clock?: Clock;
+  runner?: CommandRunner;
+  log?: (message: string) => void;
+  /** Replaces built-in collectors (tests inject hanging or misbehaving ones). */
+  collectors?: Partial<Record<BuiltinCollectorName, Collector>>;
+  random?: () => number;
+}
+
+export interface AgentStatus {
+  hostId: string;
+  enabled: boolean;
+  collectors: Record<string, CollectorRunRecord>;
+  spool: { reports: number; bytes: number };
+  nextDue: { at: string; day: string; collectors: string[] };
+}
+
+/** The agent's operations, shared by the CLI commands and the daemon loop. */
+export class AgentRuntime {
+  readonly spool: Spool;
+  private readonly clock: Clock;
+  private readonly runner: CommandRunner;
+  private readonly log: (message: string) => void;
+  private readonly schedule: Schedule;
+
+  private constructor(
+    readonly config: AgentConfig,
+    readonly hostId: string,
+    private readonly deps: AgentDeps,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.runner = deps.runner ?? new ProcessCommandRunner();
+    this.log = deps.log ?? ((m) => console.warn(m));
+    this.spool = new Spool(config.spool_dir, config.spool_max_reports, this.log);
+    this.schedule = new Schedule(config.timetable ?? DEFAULT_TIMETABLE, config.report_period, hostId);
+  }
+
+  static async create(config: AgentConfig, deps: AgentDeps = {}): Promise<AgentRuntime> {
+    return new AgentRuntime(config, await loadOrCreateHostId(config.state_dir), deps);
+  }
+
+  /** Enabled collectors in timetable order (the order reports list them in). */
+  enabledCollectors(): CollectorName[] {
+    return ALL_COLLECTOR_NAMES.filter((n) => isCollectorEnabled(this.config, n));
+  }
+
+  /**
+   * Runs the named collectors in order. With `record`, outputs go to the output dir and the run
+   * state (what `collect` and the daemon do); `preview` runs without leaving traces.
+   */
+  async collect(names: readonly CollectorName[], { record }: { record: boolean }): Promise<CollectorResult[]> {
+    const fs = new HostFs(this.config.host_root);
+    const commandTimeoutMs = this.config.command_timeout;
+    const ctx: CollectorContext = { fs, runner: this.runner, allowLists: DEFAULT_ALLOW_LISTS, commandTimeoutMs };
+    const scrubber = new Scrubber({ hostId: this.hostId, sensitiveValues: await gatherSensitiveValues(fs, this.runner, commandTimeoutMs) });
+    const results: CollectorResult[] = [];
+    for (const name of names) {
+      if (name === EXTERNAL_SCRIPTS) {
+        results.push(
+          ...(await runExternalScripts(ctx, scrubber, {
+            dir: this.config.scripts_dir,
+            timeoutMs: this.config.script_timeout,
+            maxOutputBytes: this.config.script_output_limit,
+            clock: this.clock,
+          })),
+        );
+      } else {
+        const collector = this.deps.collectors?.[name] ?? BUILTIN_COLLECTORS[name];
+        results.push(await runCollector(collector, ctx, scrubber, { timeoutMs: this.config.collector_timeout, clock: this.clock }));
+      }
+    }
+    if (record) {
+      await storeLatestOutputs(this.config.output_dir, results);
+      const state = await readRunState(this.config.state_dir);
+      for (const r of results) state.collectors[r.name] = { status: r.status, collectedAt: r.collectedAt, durationMs: r.durationMs, ...(r.reason ? { reason: r.reason } : {}) };
+      await writeRunState(this.config.state_dir, state);
+    }
+    return results;
+  }
+
+  build(results: CollectorResult[]): Promise<BuiltReport> {
+    return buildReport(results, this.hostId, new Date(this.clock.now()));
+  }
+
+  async enqueue(report: BuiltReport): Promise<void> {
+    await this.spool.enqueue(report.reportId, report.tarball, this.clock.now());
+  }
+
+  sender(): HttpSender | undefined {
+    const p = this.config.protocol;
+    if (p.type !== 'HTTP') return undefined;
+    return new HttpSender({
+      hubUrl: p.hub_url,
+      token: p.token,
+      ca: p.ca_file ? readFileSync(p.ca_file, 'utf8') : undefined,
+      hostId: this.hostId,
+      spool: this.spool,
+      clock: this.clock,
+      timeoutMs: this.config.http_timeout,
+      retryInitialMs: this.config.retry_initial,
+      retryMaxMs: this.config.retry_max,
+      log: this.log,
+      random: this.deps.random,
+    });
+  }
+
+  async deliver(options: { signal?: AbortSignal; deadline?: number; maxFailures?: number } = {}): Promise<FlushResult> {
+    const p = this.config.protocol;
+    if (p.type === 'FILE') return deliverToFile(this.spool, p.path);
+    return this.sender()!.flush(options);
+  }
+
+  nextSlot(after = this.clock.now()): Slot {
+    return this.schedule.nextSlot(after);
+  }
+
+  /**
+   * Daemon: follows the timetable, sending between slots. Missed slots are caught up for at most
+   * one period (a host off for a month sends one week's worth, not four).
+   */
+  async runDaemon(signal: AbortSignal, onSlot?: (slot: Slot, results: CollectorResult[]) => void): Promise<void> {
+    const state = await readRunState(this.config.state_dir);
+    let cursor = Math.max(state.lastSlotAt ?? this.clock.now(), this.clock.now() - this.config.report_period);
+    while (!signal.aborted) {
+      const slot = this.schedule.nextSlot(cursor);
+      if (slot.at > this.clock.now()) {
+        if ((await this.spool.list()).length > 0) await this.deliver({ signal, deadline: slot.at });
+        const wait = slot.at - this.clock.now();
+        if (wait > 0) await this.clock.sleep(wait, signal);
+        if (signal.aborted) break;
+      }
+      const names = slot.collectors.filter((n) => isCollectorEnabled(this.config, n));
+      const results = await this.collect(names, { record: true });
+      await this.enqueue(await this.build(results));
+      await writeRunState(this.config.state_dir, { ...(await readRunState(this.config.state_dir)), lastSlotAt: slot.at });
+      cursor = slot.at;
+      onSlot?.(slot, results);
+      await this.deliver({ signal, deadline: this.schedule.nextSlot(cursor).at });
+    }
+  }
+
+  async status(): Promise<AgentStatus> {
+    const state = await readRunState(this.config.state_dir);
+    const next = this.nextSlot(Math.max(state.lastSlotAt ?? 0, this.clock.now()));
+    return {
+      hostId: this.hostId,
+      enabled: this.config.enabled,
+      collectors: state.collectors,
+      spool: await this.spool.size(),
+      nextDue: { at: new Date(next.at).toISOString(), day: next.day, collectors: next.collectors },
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './report-manifest.schema';
+export * from './collector-outputs.schema';
