@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CandidateQuery, CandidateQuerySchema, MergeCandidatesSchema, SplitReportSchema } from '../../../../libs/contracts/src';
+import { CrashGroupingService } from '../grouping/crash-grouping.service';
+import { CandidatesService } from './candidates.service';
+
+@ApiTags('candidates')
+@Controller('api/v1/candidates')
+export class CandidatesController {
+  constructor(
+    private readonly candidates: CandidatesService,
+    private readonly grouping: CrashGroupingService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Bug candidates, filtered and sorted (count, lastSeen, hosts, hot)' })
+  list(@Query({ schema: CandidateQuerySchema }) query: CandidateQuery) {
+    return this.candidates.list(query);
+  }
+
+  @Get('by-hash/:hash')
+  @ApiOperation({ summary: 'Candidates holding a report with this duphash, bthash or exact signature' })
+  byHash(@Param('hash') hash: string) {
+    return this.candidates.byHash(hash);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A candidate with its reports, hashes, grouping explanations and counts' })
+  get(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.candidates.get(id);
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Merge another candidate into this one; later matching reports follow' })
+  async merge(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MergeCandidatesSchema }) body: { sourceId: string; note?: string }) {
+    await this.grouping.merge(id, body.sourceId, body.note);
+    return this.candidates.get(id);
+  }
+
+  @Post(':id/split')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Split a report (and its exact signature) out into a new candidate' })
+  async split(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: SplitReportSchema }) body: { reportId: string; note?: string }) {
+    const newId = await this.grouping.split(id, body.reportId, body.note);
+    return this.candidates.get(newId);
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { HubConfig } from '../../../../libs/config/src';
+import type { CandidateQuery } from '../../../../libs/contracts/src';
+import { HUB_CONFIG } from '../config/hub-config.provider';
+import { CandidateDetailRepository } from './candidate-detail.repository';
+import { CandidateSearchRepository } from './candidate-search.repository';
+
+const DAY_MS = 86_400_000;
+
+@Injectable()
+export class CandidatesService {
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly search: CandidateSearchRepository,
+    private readonly detail: CandidateDetailRepository,
+  ) {}
+
+  list(query: CandidateQuery) {
+    return this.search.search(query, new Date(Date.now() - this.config.grouping.hotWindowDays * DAY_MS));
+  }
+
+  async get(id: string) {
+    const candidate = await this.detail.findCandidate(id);
+    if (!candidate) throw new NotFoundException(`candidate ${id} not found`);
+    const [reports, versions, osReleases, kernels, architectures, labels, hashes, rules, trackerLinks] = await Promise.all([
+      this.detail.reports(id, 100),
+      this.detail.countBy(id, 'package_version'),
+      this.detail.countBy(id, 'os_release'),
+      this.detail.countBy(id, 'kernel'),
+      this.detail.countBy(id, 'architecture'),
+      this.detail.labelCounts(id),
+      this.detail.hashes(id),
+      this.detail.rules(id),
+      this.detail.trackerLinks(id),
+    ]);
+    return {
+      ...candidate,
+      exemplars: undefined,
+      counts: { byPackageVersion: versions, byOsRelease: osReleases, byKernel: kernels, byArchitecture: architectures, byLabel: labels },
+      hashes,
+      rules,
+      trackerLinks,
+      reports: reports.map((r) => ({
+        id: r.id,
+        problemType: r.problemType,
+        crashedAt: r.crashedAt,
+        packageVersion: r.packageVersion,
+        osRelease: r.osRelease,
+        kernel: r.kernel,
+        labels: r.labels,
+        occurrences: r.occurrences,
+        grouping: r.grouping,
+        signatureText: r.signatureText,
+        hardware: r.hardware,
+      })),
+    };
+  }
+
+  async byHash(hash: string) {
+    const ids = await this.detail.candidatesByHash(hash);
+    if (!ids.length) throw new NotFoundException(`no candidate has a report with hash ${hash}`);
+    return { hash, candidateIds: ids };
+  }
+}

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import {
+  BugCandidateEntity,
+  CandidateExemplar,
+  CrashReportEntity,
+} from '../../../../libs/storage/src/entities';
+
+export interface BucketHit {
+  id: string;
+  exemplars: CandidateExemplar[];
+}
+
+/** SQL behind grouping; every method runs on the caller's transaction manager. */
+@Injectable()
+export class CandidateRepository {
+  /** Serializes grouping within one family+component so two workers cannot open twin candidates. */
+  async lockComponent(m: EntityManager, family: string, component: string): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${family}/${component}`]);
+  }
+
+  async candidateForSignature(m: EntityManager, exactHash: string): Promise<{ candidateId: string; origin: string } | null> {
+    const rows: Array<{ candidate_id: string; origin: string }> = await m.query(
+      'SELECT candidate_id, origin FROM candidate_signature WHERE exact_hash = $1',
+      [exactHash],
+    );
+    return rows[0] ? { candidateId: rows[0].candidate_id, origin: rows[0].origin } : null;
+  }
+
+  /** Follows QA merges to the surviving candidate. */
+  async resolveMerged(m: EntityManager, candidateId: string): Promise<string> {
+    let id = candidateId;
+    for (let hops = 0; hops < 32; hops++) {
+      const rows: Array<{ merged_into_id: string | null }> = await m.query(
+        'SELECT merged_into_id FROM bug_candidate WHERE id = $1',
+        [id],
+      );
+      if (!rows[0]?.merged_into_id) return id;
+      id = rows[0].merged_into_id;
+    }
+    return id;
+  }
+
+  /**
+   * Pre-bucketing as FAF does by shared function names: only candidates sharing a function
+   * with the report are compared, best overlap first, so cost does not grow with the candidate count.
+   */
+  async bucketHits(m: EntityManager, family: string, component: string, keys: string[], limit: number): Promise<BucketHit[]> {
+    if (!keys.length) return [];
+    const rows: Array<{ id: string; exemplars: CandidateExemplar[] }> = await m.query(
+      `SELECT c.id, c.exemplars
+         FROM (SELECT candidate_id, count(*) AS shared
+                 FROM candidate_bucket
+                WHERE family = $1 AND component = $2 AND function_name = ANY($3::text[])
+                GROUP BY candidate_id
+                ORDER BY shared DESC
+                LIMIT $4) b
+         JOIN bug_candidate c ON c.id = b.candidate_id AND c.merged_into_id IS NULL
+        ORDER BY b.shared DESC`,
+      [family, component, keys, limit],
+    );
+    return rows;
+  }
+
+  async createCandidate(
+    m: EntityManager,
+    values: Pick<BugCandidateEntity, 'family' | 'component' | 'exactHash' | 'signatureText' | 'representativeFrames' | 'exemplars' | 'firstSeen' | 'lastSeen'>,
+  ): Promise<string> {
+    const saved = await m.getRepository(BugCandidateEntity).save(
+      m.getRepository(BugCandidateEntity).create({ ...values, reportCount: 0, occurrenceCount: 0, hostCount: 0 }),
+    );
+    return saved.id;
+  }
+
+  async pointSignature(m: EntityManager, exactHash: string, candidateId: string, origin: string): Promise<void> {
+    await m.query(
+      `INSERT INTO candidate_signature (exact_hash, candidate_id, origin) VALUES ($1, $2, $3)
+       ON CONFLICT (exact_hash) DO UPDATE SET candidate_id = EXCLUDED.candidate_id, origin = EXCLUDED.origin`,
+      [exactHash, candidateId, origin],
+    );
+  }
+
+  async addBuckets(m: EntityManager, candidateId: string, family: string, component: string, keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    await m.query(
+      `INSERT INTO candidate_bucket (candidate_id, function_name, family, component)
+       SELECT $1, k, $2, $3 FROM unnest($4::text[]) AS k
+       ON CONFLICT DO NOTHING`,
+      [candidateId, family, component, keys],
+    );
+  }
+
+  async addExemplar(m: EntityManager, candidateId: string, exemplar: CandidateExemplar, max: number): Promise<void> {
+    await m.query(
+      `UPDATE bug_candidate SET exemplars = exemplars || jsonb_build_array($2::jsonb)
+        WHERE id = $1 AND jsonb_array_length(exemplars) < $3`,
+      [candidateId, JSON.stringify(exemplar), max],
+    );
+  }
+
+  async insertReport(m: EntityManager, report: CrashReportEntity): Promise<void> {
+    await m.getRepository(CrashReportEntity).save(report);
+  }
+
+  /** Counts one report into its candidate; distinct hosts through candidate_host. */
+  async countReport(m: EntityManager, candidateId: string, crashedAt: Date, occurrences: number, hostKey: string | null): Promise<void> {
+    let newHost = 0;
+    if (hostKey) {
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO candidate_host (candidate_id, host_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING host_key`,
+        [candidateId, hostKey],
+      );
+      newHost = inserted.length;
+    }
+    await m.query(
+      `UPDATE bug_candidate
+          SET report_count = report_count + 1,
+              occurrence_count = occurrence_count + $2,
+              host_count = host_count + $3,
+              first_seen = LEAST(first_seen, $4),
+              last_seen = GREATEST(last_seen, $4)
+        WHERE id = $1`,
+      [candidateId, occurrences, newHost, crashedAt],
+    );
+  }
+
+  /** Rebuilds a candidate's counters from its reports (after a merge or split). */
+  async recount(m: EntityManager, candidateId: string): Promise<void> {
+    await m.query('DELETE FROM candidate_host WHERE candidate_id = $1', [candidateId]);
+    await m.query(
+      `INSERT INTO candidate_host (candidate_id, host_key)
+       SELECT DISTINCT candidate_id, host_key FROM crash_report WHERE candidate_id = $1 AND host_key IS NOT NULL`,
+      [candidateId],
+    );
+    await m.query(
+      `UPDATE bug_candidate c SET
+          report_count = s.reports, occurrence_count = s.occurrences,
+          first_seen = COALESCE(s.first_seen, c.first_seen), last_seen = COALESCE(s.last_seen, c.last_seen),
+          host_count = (SELECT count(*)::int FROM candidate_host h WHERE h.candidate_id = c.id)
+         FROM (SELECT count(*)::int AS reports, COALESCE(sum(occurrences), 0)::int AS occurrences,
+                      min(crashed_at) AS first_seen, max(crashed_at) AS last_seen
+                 FROM crash_report WHERE candidate_id = $1) s
+        WHERE c.id = $1`,
+      [candidateId],
+    );
+  }
+
+  async moveReports(m: EntityManager, fromId: string, toId: string, exactHash?: string): Promise<number> {
+    const params: unknown[] = [fromId, toId];
+    let where = 'candidate_id = $1';
+    if (exactHash) {
+      params.push(exactHash);
+      where += ' AND exact_hash = $3';
+    }
+    const result: [unknown[], number] = await m.query(`UPDATE crash_report SET candidate_id = $2 WHERE ${where}`, params);
+    return result[1];
+  }
+
+  async moveLookups(m: EntityManager, fromId: string, toId: string): Promise<void> {
+    await m.query('UPDATE candidate_signature SET candidate_id = $2 WHERE candidate_id = $1', [fromId, toId]);
+    await m.query(
+      `INSERT INTO candidate_bucket (candidate_id, function_name, family, component)
+       SELECT $2, function_name, family, component FROM candidate_bucket WHERE candidate_id = $1
+       ON CONFLICT DO NOTHING`,
+      [fromId, toId],
+    );
+    await m.query('DELETE FROM candidate_bucket WHERE candidate_id = $1', [fromId]);
+    await m.query(
+      `UPDATE bug_candidate t SET exemplars = (
+          SELECT jsonb_agg(e) FROM (
+            SELECT e FROM jsonb_array_elements(t.exemplars || (SELECT exemplars FROM bug_candidate WHERE id = $1)) e LIMIT 5) x)
+        WHERE t.id = $2`,
+      [fromId, toId],
+    );
+    await m.query('UPDATE bug_candidate SET merged_into_id = $2 WHERE id = $1 OR merged_into_id = $1', [fromId, toId]);
+  }
+
+  findCandidate(m: EntityManager, id: string): Promise<BugCandidateEntity | null> {
+    return m.getRepository(BugCandidateEntity).findOne({ where: { id } });
+  }
+
+  findReport(m: EntityManager, id: string): Promise<CrashReportEntity | null> {
+    return m.getRepository(CrashReportEntity).findOne({ where: { id } });
+  }
+}

@@ -1,0 +1,184 @@
+import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { HubConfig } from '../../../../libs/config/src';
+import type { CrashInput } from '../../../../libs/crash-reports/src/crash-input';
+import {
+  bucketKeys,
+  chooseCandidate,
+  exactSignature,
+  NORMALIZATION_VERSION,
+  NormalizedFrame,
+  normalizeFrames,
+} from '../../../../libs/crash-signature/src';
+import { CrashReportEntity, GroupingExplanation, GroupingRuleEntity } from '../../../../libs/storage/src/entities';
+import { HUB_CONFIG } from '../config/hub-config.provider';
+import { CandidateRepository } from './candidate.repository';
+
+/** Candidates compared per report at most; pre-bucketing orders them by shared function names. */
+const MAX_COMPARED_CANDIDATES = 50;
+const MAX_EXEMPLARS = 5;
+
+export interface ReportContext {
+  id: string;
+  crashedAt: Date;
+  hostKey: string | null;
+  labels: Record<string, string>;
+  occurrences: number;
+}
+
+/**
+ * Puts each report into a bug candidate, incrementally: exact signature first, then the nearest
+ * candidate within the distance threshold among those sharing function names, else a new one.
+ */
+@Injectable()
+export class CrashGroupingService {
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly candidates: CandidateRepository,
+  ) {}
+
+  /** Stack used for signatures; a crash without frames is keyed by what else identifies it. */
+  static signatureFrames(input: CrashInput): NormalizedFrame[] {
+    const frames = normalizeFrames(input.crash.family, input.crash.frames);
+    if (frames.length) return frames;
+    const key = input.crash.exceptionName ?? (input.crash.signal !== undefined ? `signal ${input.crash.signal}` : input.reason);
+    return [{ function: `<no frames: ${key ?? 'unknown'}>` }];
+  }
+
+  /** Groups and stores one report inside the caller's transaction. */
+  async groupAndStore(m: EntityManager, input: CrashInput, report: ReportContext): Promise<{ candidateId: string; grouping: GroupingExplanation }> {
+    const { family } = input.crash;
+    const frames = CrashGroupingService.signatureFrames(input);
+    const signature = exactSignature(family, input.component, frames);
+    const keys = bucketKeys(frames);
+    await this.candidates.lockComponent(m, family, input.component);
+
+    let candidateId: string;
+    let grouping: GroupingExplanation;
+    const exact = await this.candidates.candidateForSignature(m, signature.hash);
+    if (exact) {
+      candidateId = await this.candidates.resolveMerged(m, exact.candidateId);
+      grouping = {
+        method: exact.origin === 'split' ? 'split-rule' : candidateId !== exact.candidateId ? 'merge-rule' : 'exact-signature',
+        via: candidateId !== exact.candidateId ? exact.candidateId : undefined,
+        normalizationVersion: NORMALIZATION_VERSION,
+      };
+    } else {
+      const hits = await this.candidates.bucketHits(m, family, input.component, keys, MAX_COMPARED_CANDIDATES);
+      const nearest = chooseCandidate(
+        frames,
+        hits.map((h) => ({ id: h.id, exemplars: h.exemplars.map((e) => e.frames) })),
+        this.config.grouping.threshold,
+      );
+      if (nearest) {
+        candidateId = nearest.id;
+        const hit = hits.find((h) => h.id === nearest.id)!;
+        grouping = {
+          method: 'near-duplicate',
+          distance: Number(nearest.distance.toFixed(4)),
+          nearestReportId: hit.exemplars[nearest.exemplarIndex]?.reportId,
+          threshold: this.config.grouping.threshold,
+          normalizationVersion: NORMALIZATION_VERSION,
+        };
+        if (nearest.distance > 0) {
+          await this.candidates.addExemplar(m, candidateId, { reportId: report.id, frames }, MAX_EXEMPLARS);
+        }
+        await this.candidates.addBuckets(m, candidateId, family, input.component, keys);
+      } else {
+        candidateId = await this.candidates.createCandidate(m, {
+          family,
+          component: input.component,
+          exactHash: signature.hash,
+          signatureText: signature.text,
+          representativeFrames: frames,
+          exemplars: [{ reportId: report.id, frames }],
+          firstSeen: report.crashedAt,
+          lastSeen: report.crashedAt,
+        });
+        grouping = { method: 'new-candidate', normalizationVersion: NORMALIZATION_VERSION };
+        await this.candidates.addBuckets(m, candidateId, family, input.component, keys);
+      }
+      // The next report with this exact stack is an exact hit.
+      await this.candidates.pointSignature(m, signature.hash, candidateId, 'first-report');
+    }
+
+    const entity: CrashReportEntity = Object.assign(new CrashReportEntity(), {
+      id: report.id,
+      candidateId,
+      family,
+      problemType: input.problemType,
+      component: input.component,
+      executable: input.executable ?? null,
+      reason: input.reason ?? null,
+      crashedAt: report.crashedAt,
+      hostKey: report.hostKey,
+      packageName: input.packageName ?? null,
+      packageVersion: input.packageVersion ?? null,
+      osRelease: input.osRelease ?? null,
+      kernel: input.kernel ?? null,
+      architecture: input.architecture ?? null,
+      exactHash: signature.hash,
+      signatureText: signature.text,
+      normalizedFrames: frames,
+      duphash: input.duphash ?? null,
+      bthash: input.bthash ?? null,
+      labels: report.labels,
+      occurrences: report.occurrences,
+      grouping,
+      hardware: input.hardware,
+    });
+    await this.candidates.insertReport(m, entity);
+    await this.candidates.countReport(m, candidateId, report.crashedAt, report.occurrences, report.hostKey);
+    return { candidateId, grouping };
+  }
+
+  /** QA: fold `sourceId` into `targetId`; later reports matching the source follow the merge. */
+  async merge(targetId: string, sourceId: string, note?: string): Promise<void> {
+    if (targetId === sourceId) throw new UnprocessableEntityException('cannot merge a candidate into itself');
+    await this.dataSource.transaction(async (m) => {
+      const [target, source] = await Promise.all([
+        this.candidates.findCandidate(m, targetId),
+        this.candidates.findCandidate(m, sourceId),
+      ]);
+      if (!target || target.mergedIntoId) throw new NotFoundException(`candidate ${targetId} not found or merged`);
+      if (!source || source.mergedIntoId) throw new NotFoundException(`candidate ${sourceId} not found or merged`);
+      await this.candidates.moveReports(m, sourceId, targetId);
+      await this.candidates.moveLookups(m, sourceId, targetId);
+      await this.candidates.recount(m, targetId);
+      await this.candidates.recount(m, sourceId);
+      await m.getRepository(GroupingRuleEntity).insert({ kind: 'merge', source: sourceId, targetCandidateId: targetId, note: note ?? null });
+    });
+  }
+
+  /**
+   * QA: move a report, and every report with its exact signature, into a new candidate;
+   * the signature then points there, so later reports follow the split.
+   */
+  async split(candidateId: string, reportId: string, note?: string): Promise<string> {
+    return this.dataSource.transaction(async (m) => {
+      const report = await this.candidates.findReport(m, reportId);
+      if (!report || report.candidateId !== candidateId) {
+        throw new NotFoundException(`report ${reportId} is not in candidate ${candidateId}`);
+      }
+      const newId = await this.candidates.createCandidate(m, {
+        family: report.family,
+        component: report.component,
+        exactHash: report.exactHash,
+        signatureText: report.signatureText,
+        representativeFrames: report.normalizedFrames,
+        exemplars: [{ reportId: report.id, frames: report.normalizedFrames }],
+        firstSeen: report.crashedAt,
+        lastSeen: report.crashedAt,
+      });
+      await this.candidates.moveReports(m, candidateId, newId, report.exactHash);
+      await this.candidates.pointSignature(m, report.exactHash, newId, 'split');
+      await this.candidates.addBuckets(m, newId, report.family, report.component, bucketKeys(report.normalizedFrames));
+      await this.candidates.recount(m, newId);
+      await this.candidates.recount(m, candidateId);
+      await m.getRepository(GroupingRuleEntity).insert({ kind: 'split', source: report.exactHash, targetCandidateId: newId, note: note ?? null });
+      return newId;
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import { ConsoleLogger, INestApplication, INestApplicationContext, StandardSchemaValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { HubConfig } from '../../../libs/config/src';
+import { EmbeddedPostgres, startEmbeddedPostgres } from '../../../libs/storage/src/embedded-postgres';
+import { HubModule, HubRoles } from './hub.module';
+
+const ARCHIVE_TYPES = [
+  'application/gzip',
+  'application/x-gzip',
+  'application/x-xz',
+  'application/x-bzip2',
+  'application/x-tar',
+  'application/octet-stream',
+];
+
+export interface RunningHub {
+  app: INestApplication | INestApplicationContext;
+  url?: string;
+  close(): Promise<void>;
+}
+
+function logger(config: HubConfig): ConsoleLogger {
+  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return new ConsoleLogger({
+    json: config.log.format === 'json',
+    logLevels: levels.slice(0, levels.indexOf(config.log.level) + 1) as unknown as Array<(typeof levels)[number]>,
+  });
+}
+
+async function database(config: HubConfig): Promise<{ url: string; poolSize: number; embedded?: EmbeddedPostgres }> {
+  if (config.database.kind === 'postgres') return { url: config.database.url, poolSize: config.database.poolSize };
+  const embedded = await startEmbeddedPostgres(config.database.dataDir);
+  return { url: embedded.url, poolSize: embedded.maxConnections, embedded };
+}
+
+/**
+ * Starts the hub in the given roles. The embedded database lives in this process, so with no
+ * DATABASE_URL the API and the worker must run together.
+ */
+export async function startHub(config: HubConfig, roles: HubRoles): Promise<RunningHub> {
+  if (config.database.kind === 'embedded' && !(roles.api && roles.worker)) {
+    throw new Error('HUB_ROLE: the embedded database needs api and worker in one process (HUB_ROLE=all) or a DATABASE_URL');
+  }
+  const db = await database(config);
+  const module = HubModule.forRoot(config, db.url, db.poolSize, roles);
+  if (!roles.api) {
+    const ctx = await NestFactory.createApplicationContext(module, { logger: logger(config) });
+    ctx.enableShutdownHooks();
+    return { app: ctx, close: async () => { await ctx.close(); await db.embedded?.stop(); } };
+  }
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: logger(config), bodyParser: false });
+  app.useBodyParser('json', { limit: config.http.maxBodyBytes });
+  app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
+  app.useGlobalPipes(new StandardSchemaValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Crash & CEP telemetry hub').setVersion('1').build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  await app.listen(config.http.port, config.http.host);
+  const server = app.getHttpServer();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  return {
+    app,
+    url: `http://${config.http.host}:${port}`,
+    close: async () => {
+      await app.close();
+      await db.embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { HubConfig } from '../../../libs/config/src';
+import { CandidateDetailRepository } from './candidates/candidate-detail.repository';
+import { CandidateSearchRepository } from './candidates/candidate-search.repository';
+import { CandidatesController } from './candidates/candidates.controller';
+import { CandidatesService } from './candidates/candidates.service';
+import { HUB_CONFIG } from './config/hub-config.provider';
+import { DatabaseModule } from './database/database.module';
+import { CandidateRepository } from './grouping/candidate.repository';
+import { CrashGroupingService } from './grouping/crash-grouping.service';
+import { HealthController } from './health/health.controller';
+import { AttachmentService } from './ingest/attachment.service';
+import { CrashIngestController } from './ingest/crash-ingest.controller';
+import { FafCompatController } from './ingest/faf-compat.controller';
+import { IngestTokenGuard } from './ingest/ingest-token.guard';
+import { RawReportRepository } from './ingest/raw-report.repository';
+import { ReportIntakeService } from './ingest/report-intake.service';
+import { CrashProcessingService } from './processing/crash-processing.service';
+import { CrashReportProcessor } from './processing/crash-report.processor';
+import { ReportRecoveryService } from './processing/report-recovery.service';
+import { QueueModule } from './queue/queue.module';
+
+/** Which halves of the hub this process runs; one codebase, one provider graph. */
+export interface HubRoles {
+  api: boolean;
+  worker: boolean;
+}
+
+@Module({})
+export class HubModule {
+  static forRoot(config: HubConfig, databaseUrl: string, poolSize: number, roles: HubRoles): DynamicModule {
+    const shared: Provider[] = [
+      { provide: HUB_CONFIG, useValue: config },
+      RawReportRepository,
+      ReportIntakeService,
+      CandidateRepository,
+      CrashGroupingService,
+    ];
+    const api: Provider[] = [AttachmentService, IngestTokenGuard, CandidatesService, CandidateSearchRepository, CandidateDetailRepository];
+    const worker: Provider[] = [CrashProcessingService, CrashReportProcessor, ReportRecoveryService];
+    return {
+      module: HubModule,
+      imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
+      controllers: roles.api ? [FafCompatController, CrashIngestController, CandidatesController, HealthController] : [],
+      providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
+    };
+  }
+}

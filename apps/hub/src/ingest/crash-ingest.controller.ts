@@ -1,0 +1,78 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Req,
+  UploadedFile,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contracts/src';
+import { IngestTokenGuard } from './ingest-token.guard';
+import { RawReportRepository } from './raw-report.repository';
+import { ReportIntakeService } from './report-intake.service';
+
+/** The hub's native ingestion API (agent, test rigs, reporter-upload). */
+@ApiTags('ingestion')
+@Controller()
+export class CrashIngestController {
+  constructor(
+    private readonly intake: ReportIntakeService,
+    private readonly rawReports: RawReportRepository,
+  ) {}
+
+  @Post('api/v1/crash-reports')
+  @HttpCode(202)
+  @UseGuards(IngestTokenGuard)
+  @ApiOperation({ summary: 'Agent crash report: uReport v2 with host id, labels and an idempotency key (reportId)' })
+  async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport) {
+    const result = await this.intake.acceptAgentCrash(report);
+    return { id: result.id, status: 'queued', duplicate: !result.created, bthash: result.bthash };
+  }
+
+  @Post('api/v1/crash-archives')
+  @HttpCode(202)
+  @UseGuards(IngestTokenGuard)
+  @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`)' })
+  @ApiConsumes('application/gzip', 'application/x-xz', 'application/x-bzip2', 'multipart/form-data')
+  @UseInterceptors(FileInterceptor('file'))
+  async createCrashArchive(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Req() req: Request,
+    @Headers() headers: Record<string, string>,
+  ) {
+    const meta = this.intake.parseMetaHeaders(headers, 'upload');
+    const body = file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    const result = await this.intake.acceptProblemDirArchive(body, meta);
+    return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
+  }
+
+  /** libreport `reporter-upload` with an http(s) URL uploads with PUT (curl -T). */
+  @Put('upload/:name')
+  @HttpCode(202)
+  @UseGuards(IngestTokenGuard)
+  @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
+  async upload(@Req() req: Request, @Headers() headers: Record<string, string>) {
+    const meta = this.intake.parseMetaHeaders(headers, 'upload');
+    const result = await this.intake.acceptProblemDirArchive(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), meta);
+    return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
+  }
+
+  @Get('api/v1/reports/:id')
+  @ApiOperation({ summary: 'Processing state of an accepted report: queued, processed or rejected (with reason)' })
+  async status(@Param('id', new ParseUUIDPipe()) id: string) {
+    const report = await this.rawReports.findStatus(id);
+    if (!report) throw new NotFoundException(`report ${id} not found`);
+    return report;
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { RawReportEntity, RawReportKind, RawReportStatus } from '../../../../libs/storage/src/entities';
+
+export interface NewRawReport {
+  id: string;
+  kind: RawReportKind;
+  source: string;
+  encoding: string;
+  payload: Buffer;
+  contentSha256: string;
+  hostId?: string | null;
+  labels?: Record<string, string>;
+  occurrences?: number;
+}
+
+@Injectable()
+export class RawReportRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Inserts unless the id exists; returns false for a retried upload. */
+  async insertOnce(report: NewRawReport): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(RawReportEntity)
+      .values({
+        ...report,
+        payloadBytes: report.payload.length,
+        hostId: report.hostId ?? null,
+        labels: report.labels ?? {},
+        occurrences: report.occurrences ?? 1,
+        status: 'queued',
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return result.raw.length > 0;
+  }
+
+  findStatus(id: string): Promise<Pick<RawReportEntity, 'id' | 'kind' | 'status' | 'rejectReason' | 'receivedAt' | 'processedAt'> | null> {
+    return this.dataSource.getRepository(RawReportEntity).findOne({
+      where: { id },
+      select: { id: true, kind: true, status: true, rejectReason: true, receivedAt: true, processedAt: true },
+    });
+  }
+
+  /** Locks the row for the processing transaction; null if another worker has it or it is done. */
+  lockQueued(manager: EntityManager, id: string): Promise<RawReportEntity | null> {
+    return manager
+      .getRepository(RawReportEntity)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('r.id = :id AND r.status = :status', { id, status: 'queued' })
+      .getOne();
+  }
+
+  async finish(manager: EntityManager, id: string, status: RawReportStatus, reason: string | null): Promise<void> {
+    await manager
+      .getRepository(RawReportEntity)
+      .update({ id }, { status, rejectReason: reason, processedAt: new Date() });
+  }
+
+  async countAttempt(id: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE raw_report SET processing_attempts = processing_attempts + 1 WHERE id = $1',
+      [id],
+    );
+  }
+
+  /** Reports stored but not yet processed, oldest first (recovery after a crash or Redis outage). */
+  async listQueued(kind: RawReportKind | undefined, olderThan: Date, limit: number): Promise<Array<{ id: string; kind: RawReportKind }>> {
+    const qb = this.dataSource
+      .getRepository(RawReportEntity)
+      .createQueryBuilder('r')
+      .select(['r.id', 'r.kind'])
+      .where(`r.status = 'queued' AND r.receivedAt < :olderThan`, { olderThan })
+      .orderBy('r.receivedAt', 'ASC')
+      .limit(limit);
+    if (kind) qb.andWhere('r.kind = :kind', { kind });
+    return qb.getMany();
+  }
+}

@@ -1,0 +1,181 @@
+import { BadRequestException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { HubConfig } from '../../../../libs/config/src';
+import {
+  AgentCrashReport,
+  describeZodError,
+  ReportLabelsSchema,
+  UReportV2,
+  UReportV2Schema,
+} from '../../../../libs/contracts/src';
+import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
+import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
+import { JobQueue, JOBS, QUEUES } from '../../../../libs/queue/src';
+import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
+import type { RawReportKind } from '../../../../libs/storage/src/entities';
+import { HUB_CONFIG } from '../config/hub-config.provider';
+import { RawReportRepository } from './raw-report.repository';
+
+export interface IntakeMeta {
+  source: 'faf' | 'upload' | 'agent';
+  reportId?: string;
+  hostId?: string;
+  labels?: Record<string, string>;
+}
+
+export interface IntakeResult {
+  id: string;
+  /** false when the report id was already stored (a retried upload). */
+  created: boolean;
+  bthash?: string;
+  problemType?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Validates an upload just enough to refuse bad input with a clear 4xx, stores it raw,
+ * then enqueues it. The 202 is only answered once the row is committed.
+ */
+@Injectable()
+export class ReportIntakeService {
+  private readonly logger = new Logger(ReportIntakeService.name);
+
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly rawReports: RawReportRepository,
+    private readonly queue: JobQueue,
+  ) {}
+
+  parseUReport(body: unknown): UReportV2 {
+    let json = body;
+    if (Buffer.isBuffer(body) || typeof body === 'string') {
+      const text = body.toString();
+      if (Buffer.byteLength(text) > this.config.limits.maxUReportBytes) {
+        throw new PayloadTooLargeException(`uReport is larger than ${this.config.limits.maxUReportBytes} bytes`);
+      }
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new BadRequestException(`uReport is not valid JSON: ${(error as Error).message}`);
+      }
+    }
+    // Version 1 reports (numbered, or unnumbered with a top-level `type`) predate libreport 2.1.
+    const version = json && typeof json === 'object' ? (json as { ureport_version?: unknown }).ureport_version : undefined;
+    if (version === 0 || version === 1 || (version === undefined && json && typeof json === 'object' && 'type' in json)) {
+      throw new BadRequestException('ureport_version 1 is obsolete: send uReport version 2 (libreport >= 2.1)');
+    }
+    const parsed = UReportV2Schema.safeParse(json);
+    if (!parsed.success) throw new BadRequestException(`invalid uReport: ${describeZodError(parsed.error)}`);
+    return parsed.data;
+  }
+
+  async acceptUReport(body: unknown, meta: IntakeMeta): Promise<IntakeResult> {
+    const ureport = this.parseUReport(body);
+    const json = Buffer.from(JSON.stringify(ureport));
+    const result = await this.store('ureport', json, gzipSync(json), 'gzip', meta);
+    return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
+  }
+
+  /** `report` was validated by the route's schema. */
+  async acceptAgentCrash(report: AgentCrashReport): Promise<IntakeResult> {
+    const { reportId, hostId, labels, ureport } = report;
+    const json = Buffer.from(JSON.stringify(report));
+    const result = await this.store('ureport', json, gzipSync(json), 'gzip', { source: 'agent', reportId, hostId, labels });
+    return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
+  }
+
+  async acceptProblemDirArchive(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult> {
+    if (!archive?.length) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
+    let problemType: string;
+    let occurrences = 1;
+    try {
+      const dir = toProblemDirectory(await readArchive(archive, this.config.limits.archive));
+      problemType = dir.text('type')!.trim();
+      if (!PROBLEM_TYPES.includes(problemType)) {
+        throw new UnprocessableEntityException(
+          `unknown problem type '${problemType}': the hub groups ${PROBLEM_TYPES.join(', ')}`,
+        );
+      }
+      if (!stackElementOf(problemType, (name) => dir.text(name))) {
+        throw new UnprocessableEntityException(
+          `${problemType} problem directory has no stack: expected one of ${PROBLEM_TYPE_SPECS[problemType].stackElements.join(', ')}`,
+        );
+      }
+      occurrences = Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1);
+    } catch (error) {
+      if (error instanceof ArchiveRejectedError) {
+        const message = `archive rejected (${error.code}): ${error.message}`;
+        if (error.code === 'too-large' || error.code === 'too-many-entries') throw new PayloadTooLargeException(message);
+        throw new BadRequestException(message);
+      }
+      throw error;
+    }
+    const result = await this.store('problem-dir', archive, archive, 'archive', { ...meta }, occurrences);
+    return { ...result, problemType };
+  }
+
+  parseMetaHeaders(headers: Record<string, string | string[] | undefined>, source: IntakeMeta['source']): IntakeMeta {
+    const one = (name: string) => {
+      const v = headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const reportId = one('x-report-id');
+    const hostId = one('x-host-id');
+    if (reportId && !UUID.test(reportId)) throw new BadRequestException('X-Report-Id must be a UUID');
+    if (hostId && !UUID.test(hostId)) throw new BadRequestException('X-Host-Id must be a UUID');
+    let labels: Record<string, string> | undefined;
+    const rawLabels = one('x-report-labels');
+    if (rawLabels) {
+      let json: unknown;
+      try {
+        json = JSON.parse(rawLabels);
+      } catch {
+        throw new BadRequestException('X-Report-Labels must be a JSON object');
+      }
+      const parsed = ReportLabelsSchema.safeParse(json);
+      if (!parsed.success) throw new BadRequestException(`X-Report-Labels: ${describeZodError(parsed.error)}`);
+      labels = parsed.data;
+    }
+    return { source, reportId, hostId, labels };
+  }
+
+  private async store(
+    kind: RawReportKind,
+    original: Buffer,
+    payload: Buffer,
+    encoding: string,
+    meta: IntakeMeta,
+    occurrences = 1,
+  ): Promise<IntakeResult> {
+    const id = meta.reportId ?? randomUUID();
+    const created = await this.rawReports.insertOnce({
+      id,
+      kind,
+      source: meta.source,
+      encoding,
+      payload,
+      contentSha256: createHash('sha256').update(original).digest('hex'),
+      hostId: meta.hostId,
+      labels: meta.labels,
+      occurrences,
+    });
+    if (created) {
+      this.logger.log({ msg: 'report stored', reportId: id, kind, source: meta.source, bytes: payload.length });
+      await this.enqueue(id, kind);
+    }
+    return { id, created };
+  }
+
+  /** Enqueue failures are not the client's problem: the report is stored and the recovery sweep picks it up. */
+  async enqueue(id: string, kind: RawReportKind, recovering = false): Promise<void> {
+    const job = kind === 'cep' ? JOBS.processCepReport : JOBS.processCrashReport;
+    try {
+      if (recovering) await this.queue.requeue(QUEUES.reports, job, { reportId: id });
+      else await this.queue.enqueue(QUEUES.reports, job, { reportId: id });
+    } catch (error) {
+      this.logger.warn({ msg: 'enqueue failed; recovery sweep will retry', reportId: id, error: String(error) });
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { gunzipSync } from 'node:zlib';
+import { DataSource } from 'typeorm';
+import type { HubConfig } from '../../../../libs/config/src';
+import { AgentCrashReportSchema, describeZodError, UReportV2Schema } from '../../../../libs/contracts/src';
+import { CrashInput, CrashInputError } from '../../../../libs/crash-reports/src/crash-input';
+import { crashFromProblemDir } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
+import { crashFromUReport } from '../../../../libs/crash-reports/src/ureport-to-crash';
+import { PermanentJobError } from '../../../../libs/queue/src';
+import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
+import { RawReportEntity } from '../../../../libs/storage/src/entities';
+import { HUB_CONFIG } from '../config/hub-config.provider';
+import { CrashGroupingService } from '../grouping/crash-grouping.service';
+import { RawReportRepository } from '../ingest/raw-report.repository';
+
+interface DecodedCrash {
+  input: CrashInput;
+  hostKey: string | null;
+  crashedAt: Date;
+  labels: Record<string, string>;
+}
+
+/** Turns a stored raw crash report into a grouped crash report, exactly once. */
+@Injectable()
+export class CrashProcessingService {
+  private readonly logger = new Logger(CrashProcessingService.name);
+
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rawReports: RawReportRepository,
+    private readonly grouping: CrashGroupingService,
+  ) {}
+
+  async decode(raw: RawReportEntity): Promise<DecodedCrash> {
+    const hostKey = raw.hostId ? `host:${raw.hostId}` : null;
+    if (raw.kind === 'ureport') {
+      const json: unknown = JSON.parse(gunzipSync(raw.payload).toString());
+      const agent = AgentCrashReportSchema.safeParse(json);
+      if (agent.success) {
+        const input = crashFromUReport(agent.data.ureport);
+        return {
+          input: { ...input, occurrences: agent.data.occurrences },
+          hostKey: hostKey ?? input.hostKey ?? null,
+          crashedAt: agent.data.crashedAt ? new Date(agent.data.crashedAt) : raw.receivedAt,
+          labels: raw.labels,
+        };
+      }
+      const ureport = UReportV2Schema.safeParse(json);
+      if (!ureport.success) throw new CrashInputError(`invalid uReport: ${describeZodError(ureport.error)}`);
+      const input = crashFromUReport(ureport.data);
+      return { input, hostKey: hostKey ?? input.hostKey ?? null, crashedAt: raw.receivedAt, labels: raw.labels };
+    }
+    const dir = toProblemDirectory(await readArchive(raw.payload, this.config.limits.archive));
+    const input = crashFromProblemDir(dir);
+    return {
+      input: { ...input, occurrences: raw.occurrences },
+      hostKey: hostKey ?? input.hostKey ?? null,
+      crashedAt: input.crashedAt ?? raw.receivedAt,
+      labels: raw.labels,
+    };
+  }
+
+  /**
+   * One transaction: lock the raw row, group, mark processed. A worker dying midway rolls back,
+   * and the report is processed again later; a report already processed is skipped.
+   */
+  async process(reportId: string, isFinalAttempt: boolean): Promise<'processed' | 'rejected' | 'skipped'> {
+    await this.rawReports.countAttempt(reportId);
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const raw = await this.rawReports.lockQueued(m, reportId);
+        if (!raw) return 'skipped';
+        let decoded: DecodedCrash;
+        try {
+          decoded = await this.decode(raw);
+        } catch (error) {
+          if (!(error instanceof CrashInputError || error instanceof ArchiveRejectedError || error instanceof SyntaxError)) throw error;
+          await this.rawReports.finish(m, reportId, 'rejected', (error as Error).message);
+          this.logger.warn({ msg: 'report rejected', reportId, reason: (error as Error).message });
+          return 'rejected';
+        }
+        const { candidateId, grouping } = await this.grouping.groupAndStore(m, decoded.input, {
+          id: reportId,
+          crashedAt: decoded.crashedAt,
+          hostKey: decoded.hostKey,
+          labels: decoded.labels,
+          occurrences: decoded.input.occurrences,
+        });
+        await this.rawReports.finish(m, reportId, 'processed', null);
+        this.logger.log({ msg: 'report grouped', reportId, candidateId, method: grouping.method, distance: grouping.distance });
+        return 'processed';
+      });
+    } catch (error) {
+      if (isFinalAttempt) {
+        await this.dataSource.transaction(async (m) => {
+          if (await this.rawReports.lockQueued(m, reportId)) {
+            await this.rawReports.finish(m, reportId, 'rejected', `processing failed: ${String(error)}`);
+          }
+        });
+        throw new PermanentJobError(String(error));
+      }
+      throw error;
+    }
+  }
+}

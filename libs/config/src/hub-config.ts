@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable the hub reads; defaults select the embedded, zero-install drivers. */
+export const HubEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  HUB_ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('which half of the hub this process runs'),
+  DATABASE_URL: z.string().url().optional().describe('PostgreSQL URL; unset = embedded PGlite under DATA_DIR'),
+  REDIS_URL: z.string().url().optional().describe('Redis URL for Bull; unset = in-process queue'),
+  DATA_DIR: z.string().default('var').describe('embedded database and other local state'),
+  QUEUE_PREFIX: z.string().default('hub'),
+  DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  MIGRATIONS_RUN: flag(true),
+  LOG_FORMAT: z.enum(['json', 'text']).default('text'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  MAX_BODY_BYTES: bytes(32 * 1024 * 1024).describe('largest accepted request body'),
+  MAX_UREPORT_BYTES: bytes(4 * 1024 * 1024).describe('FAF limit for one uReport'),
+  ARCHIVE_MAX_UNPACKED_BYTES: bytes(256 * 1024 * 1024),
+  ARCHIVE_MAX_ENTRIES: bytes(2000),
+  ARCHIVE_MAX_ENTRY_BYTES: bytes(128 * 1024 * 1024),
+  JOB_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  JOB_BACKOFF_MS: z.coerce.number().int().positive().default(2000),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  RECOVERY_GRACE_MS: z.coerce.number().int().min(0).default(10_000).describe('age before a queued report counts as lost'),
+  JOB_LOCK_MS: z.coerce.number().int().positive().default(30_000).describe('Bull lock; a dead worker\'s job is retried after it'),
+  RECOVERY_INTERVAL_MS: z.coerce.number().int().positive().default(30_000).describe('how often stored but unqueued reports are re-enqueued'),
+  GROUPING_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  HOT_WINDOW_DAYS: z.coerce.number().int().positive().default(14),
+  SEARCH_BACKEND: z.enum(['postgres', 'elasticsearch']).default('postgres'),
+  ELASTICSEARCH_URL: z.string().url().optional(),
+  ELASTICSEARCH_INDEX: z.string().default('hub-candidates'),
+  INGEST_TOKEN: z.string().min(1).optional().describe('when set, /api/v1 ingestion requires Bearer <token>'),
+});
+
+export type HubEnv = z.infer<typeof HubEnvSchema>;
+
+export interface HubConfig {
+  http: { port: number; host: string; maxBodyBytes: number };
+  role: HubEnv['HUB_ROLE'];
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
+  queue: { kind: 'bull'; redisUrl: string; prefix: string } | { kind: 'inline' };
+  migrationsRun: boolean;
+  log: { format: HubEnv['LOG_FORMAT']; level: HubEnv['LOG_LEVEL'] };
+  limits: {
+    maxUReportBytes: number;
+    archive: { maxCompressedBytes: number; maxUnpackedBytes: number; maxEntries: number; maxEntryBytes: number };
+  };
+  jobs: { attempts: number; backoffMs: number; concurrency: number; lockMs: number; recoveryIntervalMs: number; recoveryGraceMs: number };
+  grouping: { threshold: number; hotWindowDays: number };
+  search: { backend: 'postgres' } | { backend: 'elasticsearch'; url: string; index: string };
+  ingestToken?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; the message names every bad variable. */
+export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = HubEnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid hub configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (e.SEARCH_BACKEND === 'elasticsearch' && !e.ELASTICSEARCH_URL) {
+    throw new ConfigError('invalid hub configuration: ELASTICSEARCH_URL: required when SEARCH_BACKEND=elasticsearch');
+  }
+  return {
+    http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES },
+    role: e.HUB_ROLE,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      : { kind: 'embedded', dataDir: e.DATA_DIR },
+    queue: e.REDIS_URL ? { kind: 'bull', redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX } : { kind: 'inline' },
+    migrationsRun: e.MIGRATIONS_RUN,
+    log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
+    limits: {
+      maxUReportBytes: e.MAX_UREPORT_BYTES,
+      archive: {
+        maxCompressedBytes: e.MAX_BODY_BYTES,
+        maxUnpackedBytes: e.ARCHIVE_MAX_UNPACKED_BYTES,
+        maxEntries: e.ARCHIVE_MAX_ENTRIES,
+        maxEntryBytes: e.ARCHIVE_MAX_ENTRY_BYTES,
+      },
+    },
+    jobs: {
+      attempts: e.JOB_ATTEMPTS,
+      backoffMs: e.JOB_BACKOFF_MS,
+      concurrency: e.WORKER_CONCURRENCY,
+      lockMs: e.JOB_LOCK_MS,
+      recoveryIntervalMs: e.RECOVERY_INTERVAL_MS,
+      recoveryGraceMs: e.RECOVERY_GRACE_MS,
+    },
+    grouping: { threshold: e.GROUPING_THRESHOLD, hotWindowDays: e.HOT_WINDOW_DAYS },
+    search:
+      e.SEARCH_BACKEND === 'elasticsearch'
+        ? { backend: 'elasticsearch', url: e.ELASTICSEARCH_URL!, index: e.ELASTICSEARCH_INDEX }
+        : { backend: 'postgres' },
+    ingestToken: e.INGEST_TOKEN,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './crash/ureport.schema';
+export * from './crash/crash-report-api.schema';
+export * from './zod-error-message';

@@ -1,0 +1,4 @@
+export * from './bull-job-queue';
+export * from './inline-job-queue';
+export * from './job-queue';
+export * from './queue-names';

@@ -1,0 +1,37 @@
+import type { JobOptions } from 'bull';
+
+/** Every queue and job the hub runs, and how each is retried. */
+export const QUEUES = {
+  reports: 'reports',
+} as const;
+
+export const JOBS = {
+  processCrashReport: 'process-crash-report',
+  processCepReport: 'process-cep-report',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+export interface ReportJobData {
+  reportId: string;
+}
+
+/**
+ * Bull keeps jobs forever and tries once unless told otherwise.
+ * jobId = report id, so a report enqueued twice (ingest + recovery sweep) runs once.
+ */
+export const BULL_REDIS_OPTIONS = {
+  // Fail fast instead of retrying commands forever while Redis is down; the report is already stored.
+  maxRetriesPerRequest: 1,
+};
+
+export function reportJobOptions(reportId: string, attempts: number, backoffMs: number): JobOptions {
+  return {
+    jobId: reportId,
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs },
+    removeOnComplete: 1000,
+    removeOnFail: 5000,
+  };
+}

@@ -1,0 +1,94 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { NormalizedFrameRecord } from './normalized-frame-record';
+
+/** Why a report sits in its candidate: the grouping decision, kept for QA. */
+export interface GroupingExplanation {
+  method: 'exact-signature' | 'near-duplicate' | 'new-candidate' | 'split-rule' | 'merge-rule';
+  distance?: number;
+  /** Report whose stack was nearest (near-duplicate). */
+  nearestReportId?: string;
+  /** Candidate the signature pointed at before a merge was followed. */
+  via?: string;
+  threshold?: number;
+  normalizationVersion: number;
+}
+
+/** A processed crash report: what was parsed out of its raw upload. */
+@Entity('crash_report')
+@Index('crash_report_candidate_idx', ['candidateId', 'crashedAt'])
+@Index('crash_report_exact_hash_idx', ['exactHash'])
+@Index('crash_report_duphash_idx', ['duphash'])
+@Index('crash_report_bthash_idx', ['bthash'])
+@Index('crash_report_host_idx', ['hostKey'])
+export class CrashReportEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'candidate_id' })
+  candidateId!: string;
+
+  @Column('text')
+  family!: string;
+
+  @Column('text', { name: 'problem_type' })
+  problemType!: string;
+
+  @Column('text')
+  component!: string;
+
+  @Column('text', { nullable: true })
+  executable!: string | null;
+
+  @Column('text', { nullable: true })
+  reason!: string | null;
+
+  @Column('timestamptz', { name: 'crashed_at' })
+  crashedAt!: Date;
+
+  /** Agent host id, or a hash of the client's machine id; never a hostname. */
+  @Column('text', { name: 'host_key', nullable: true })
+  hostKey!: string | null;
+
+  @Column('text', { name: 'package_name', nullable: true })
+  packageName!: string | null;
+
+  @Column('text', { name: 'package_version', nullable: true })
+  packageVersion!: string | null;
+
+  @Column('text', { name: 'os_release', nullable: true })
+  osRelease!: string | null;
+
+  @Column('text', { nullable: true })
+  kernel!: string | null;
+
+  @Column('text', { nullable: true })
+  architecture!: string | null;
+
+  @Column('text', { name: 'exact_hash' })
+  exactHash!: string;
+
+  @Column('text', { name: 'signature_text' })
+  signatureText!: string;
+
+  @Column('jsonb', { name: 'normalized_frames' })
+  normalizedFrames!: NormalizedFrameRecord[];
+
+  @Column('text', { nullable: true })
+  duphash!: string | null;
+
+  @Column('text', { nullable: true })
+  bthash!: string | null;
+
+  @Column('jsonb', { default: () => `'{}'::jsonb` })
+  labels!: Record<string, string>;
+
+  @Column('int', { default: 1 })
+  occurrences!: number;
+
+  @Column('jsonb')
+  grouping!: GroupingExplanation;
+
+  /** Hardware facts found in the crash itself (cpuinfo, DMI, oops "Hardware name"). */
+  @Column('jsonb', { default: () => `'{}'::jsonb` })
+  hardware!: Record<string, unknown>;
+}

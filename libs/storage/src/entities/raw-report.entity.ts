@@ -1,0 +1,57 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type RawReportKind = 'ureport' | 'problem-dir' | 'cep';
+export type RawReportStatus = 'queued' | 'processed' | 'rejected';
+
+/** Every accepted upload, byte for byte (compressed), written before the hub answers 202. */
+@Entity('raw_report')
+@Index('raw_report_queued_idx', ['receivedAt'], { where: `status = 'queued'` })
+export class RawReportEntity {
+  /** Client idempotency key (agent report id) or a hub-made UUID. */
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text')
+  kind!: RawReportKind;
+
+  /** Which door it came through: faf, upload, agent. */
+  @Column('text')
+  source!: string;
+
+  @Column('text', { default: 'queued' })
+  status!: RawReportStatus;
+
+  @Column('text', { name: 'reject_reason', nullable: true })
+  rejectReason!: string | null;
+
+  /** gzip for JSON bodies; archives are kept in the compression they arrived in. */
+  @Column('text')
+  encoding!: string;
+
+  @Column('bytea')
+  payload!: Buffer;
+
+  @Column('int', { name: 'payload_bytes' })
+  payloadBytes!: number;
+
+  @Column('text', { name: 'content_sha256' })
+  contentSha256!: string;
+
+  @Column('uuid', { name: 'host_id', nullable: true })
+  hostId!: string | null;
+
+  @Column('jsonb', { default: () => `'{}'::jsonb` })
+  labels!: Record<string, string>;
+
+  @Column('int', { default: 1 })
+  occurrences!: number;
+
+  @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Column('timestamptz', { name: 'processed_at', nullable: true })
+  processedAt!: Date | null;
+
+  @Column('int', { name: 'processing_attempts', default: 0 })
+  processingAttempts!: number;
+}
