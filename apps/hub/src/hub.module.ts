@@ -2,7 +2,6 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { HubConfig } from '../../../libs/config/src';
 import { CandidateDetailRepository } from './candidates/candidate-detail.repository';
-import { CandidateSearchRepository } from './candidates/candidate-search.repository';
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { HUB_CONFIG } from './config/hub-config.provider';
@@ -20,6 +19,8 @@ import { CrashProcessingService } from './processing/crash-processing.service';
 import { CrashReportProcessor } from './processing/crash-report.processor';
 import { ReportRecoveryService } from './processing/report-recovery.service';
 import { QueueModule } from './queue/queue.module';
+import { ReportIndexerService } from './search/report-indexer.service';
+import { candidateSearchProvider } from './search/search.providers';
 
 /** Which halves of the hub this process runs; one codebase, one provider graph. */
 export interface HubRoles {
@@ -36,8 +37,10 @@ export class HubModule {
       ReportIntakeService,
       CandidateRepository,
       CrashGroupingService,
+      candidateSearchProvider,
+      ReportIndexerService,
     ];
-    const api: Provider[] = [AttachmentService, IngestTokenGuard, CandidatesService, CandidateSearchRepository, CandidateDetailRepository];
+    const api: Provider[] = [AttachmentService, IngestTokenGuard, CandidatesService, CandidateDetailRepository];
     const worker: Provider[] = [CrashProcessingService, CrashReportProcessor, ReportRecoveryService];
     return {
       module: HubModule,

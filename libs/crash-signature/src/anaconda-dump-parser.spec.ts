@@ -47,7 +47,7 @@ describe('parseAnacondaDump', () => {
     const el9 = normalized('anaconda-tb-bootloader-el9');
     const signature = (frames: typeof el9) => exactSignature('anaconda', 'anaconda', frames).hash;
     expect(signature(other)).not.toBe(signature(el9));
-    expect(frameDistance(other, el9)).toBe(1);
+    expect(frameDistance(other, el9)).toBeGreaterThan(0.9);
   });
 
   it('rejects text without a meh traceback', () => {

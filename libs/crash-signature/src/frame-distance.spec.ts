@@ -12,14 +12,28 @@ describe('frameDistance', () => {
   it('puts an -O0 stack and its -O2 build (one frame inlined away) within 0.3', () => {
     const o0 = stack('strlen', 'parse_entry', 'read_line', 'load_config', 'start_service', 'main');
     const o2 = stack('strlen', 'parse_entry', 'load_config', 'start_service', 'main');
-    expect(frameDistance(o0, o2)).toBeCloseTo(1 / 6);
+    // main is generic: 5 comparable frames, one deletion at half cost.
+    expect(frameDistance(o0, o2)).toBeCloseTo(0.5 / 5);
     expect(frameDistance(o0, o2)).toBeLessThanOrEqual(0.3);
+  });
+
+  it('keeps a short stack whose callers were tail-called away with its -O0 build', () => {
+    const o0 = stack('start_service', 'cmd_start', 'main');
+    const o2 = stack('start_service');
+    expect(frameDistance(o0, o2)).toBeCloseTo(0.25);
+  });
+
+  it('costs a replaced frame more than a missing one', () => {
+    const base = stack('strlen', 'fmt_env_field', 'set_hostname');
+    expect(frameDistance(base, stack('strlen', 'fmt_env_field'))).toBeLessThan(
+      frameDistance(base, stack('strlen', 'fmt_env_field', 'print_status')),
+    );
   });
 
   it('keeps two different callers of strlen apart', () => {
     const a = stack('strlen', 'parse_entry', 'load_config', 'main');
     const b = stack('strlen', 'format_name', 'print_report', 'main');
-    expect(frameDistance(a, b)).toBe(0.5);
+    expect(frameDistance(a, b)).toBeCloseTo(2 / 3);
     expect(frameDistance(a, b)).toBeGreaterThan(0.3);
   });
 

@@ -21,10 +21,12 @@ const cpuVariantFunctions = new Set(data.cpuVariantFunctions);
 const cpuVariantPattern = new RegExp(`^__(.+?)((?:_(?:${data.cpuVariantSuffixes.join('|')}))+)$`);
 const compilerSuffixPattern = new RegExp(data.compilerSuffixes.join('|'), 'g');
 const pythonPrefixPatterns = data.pythonPrefixes.map((p) => new RegExp(p));
+const symbolVersionPattern = new RegExp(data.symbolVersionSuffix);
 
 /** Native (gdb/core/xorg) function-name cleanup, independent of position in the stack. */
 export function normalizeFunctionName(name: string): string {
-  let result = name.replace(/^\.+/, '');
+  // `__libc_start_main@@GLIBC_2.34`: the symbol version is not part of the function.
+  let result = name.replace(/^\.+/, '').replace(symbolVersionPattern, '');
   for (const prefix of data.stripPrefixes) {
     while (result.startsWith(prefix)) result = result.slice(prefix.length);
   }

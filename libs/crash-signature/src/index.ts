@@ -11,3 +11,4 @@ export * from './kernel-oops-parser';
 export * from './anaconda-dump-parser';
 export * from './xorg-backtrace-parser';
 export * from './java-stacktrace-parser';
+export * from './core-symbolization';

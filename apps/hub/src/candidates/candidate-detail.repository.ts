@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { BugCandidateEntity, CrashReportEntity, GroupingRuleEntity } from '../../../../libs/storage/src/entities';
 
 export interface CountBy {
@@ -15,6 +15,10 @@ export class CandidateDetailRepository {
 
   findCandidate(id: string): Promise<BugCandidateEntity | null> {
     return this.dataSource.getRepository(BugCandidateEntity).findOne({ where: { id } });
+  }
+
+  findCandidates(ids: string[]): Promise<BugCandidateEntity[]> {
+    return ids.length ? this.dataSource.getRepository(BugCandidateEntity).find({ where: { id: In(ids) } }) : Promise.resolve([]);
   }
 
   reports(candidateId: string, limit: number): Promise<CrashReportEntity[]> {

@@ -3,7 +3,7 @@ import type { HubConfig } from '../../../../libs/config/src';
 import type { CandidateQuery } from '../../../../libs/contracts/src';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CandidateDetailRepository } from './candidate-detail.repository';
-import { CandidateSearchRepository } from './candidate-search.repository';
+import { CandidateSearch } from '../../../../libs/search/src';
 
 const DAY_MS = 86_400_000;
 
@@ -11,12 +11,37 @@ const DAY_MS = 86_400_000;
 export class CandidatesService {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    private readonly search: CandidateSearchRepository,
+    private readonly search: CandidateSearch,
     private readonly detail: CandidateDetailRepository,
   ) {}
 
-  list(query: CandidateQuery) {
-    return this.search.search(query, new Date(Date.now() - this.config.grouping.hotWindowDays * DAY_MS));
+  /** The search backend ranks; PostgreSQL, the source of truth, supplies the rows. */
+  async list(query: CandidateQuery) {
+    const page = await this.search.search(query, new Date(Date.now() - this.config.grouping.hotWindowDays * DAY_MS));
+    const rows = new Map((await this.detail.findCandidates(page.items.map((h) => h.id))).map((c) => [c.id, c]));
+    return {
+      total: page.total,
+      items: page.items
+        .filter((hit) => rows.has(hit.id))
+        .map((hit) => {
+          const c = rows.get(hit.id)!;
+          return {
+            id: c.id,
+            family: c.family,
+            component: c.component,
+            signatureText: c.signatureText,
+            exactHash: c.exactHash,
+            reportCount: c.reportCount,
+            occurrenceCount: c.occurrenceCount,
+            hostCount: c.hostCount,
+            firstSeen: c.firstSeen,
+            lastSeen: c.lastSeen,
+            matchedReports: hit.matchedReports,
+            matchedHosts: hit.matchedHosts,
+            hotCount: hit.hotCount,
+          };
+        }),
+    };
   }
 
   async get(id: string) {

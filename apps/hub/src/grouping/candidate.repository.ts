@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CoreSymbol } from '../../../../libs/crash-signature/src';
 import { EntityManager } from 'typeorm';
 import {
   BugCandidateEntity,
@@ -60,6 +61,26 @@ export class CandidateRepository {
       [family, component, keys, limit],
     );
     return rows;
+  }
+
+  async lookupSymbols(m: EntityManager, keys: Array<{ buildId: string; offset: number }>): Promise<CoreSymbol[]> {
+    if (!keys.length) return [];
+    const rows: Array<{ build_id: string; build_id_offset: string; function_name: string }> = await m.query(
+      `SELECT s.build_id, s.build_id_offset, s.function_name
+         FROM core_symbol s JOIN unnest($1::text[], $2::bigint[]) AS k(build_id, off)
+           ON s.build_id = k.build_id AND s.build_id_offset = k.off`,
+      [keys.map((k) => k.buildId), keys.map((k) => k.offset)],
+    );
+    return rows.map((r) => ({ buildId: r.build_id, offset: Number(r.build_id_offset), functionName: r.function_name }));
+  }
+
+  async saveSymbols(m: EntityManager, symbols: CoreSymbol[]): Promise<void> {
+    if (!symbols.length) return;
+    await m.query(
+      `INSERT INTO core_symbol (build_id, build_id_offset, function_name)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [symbols.map((s) => s.buildId), symbols.map((s) => s.offset), symbols.map((s) => s.functionName)],
+    );
   }
 
   async createCandidate(
@@ -156,8 +177,8 @@ export class CandidateRepository {
     return result[1];
   }
 
+  /** Signatures keep pointing at the merged-away candidate, so later hits say they followed the merge. */
   async moveLookups(m: EntityManager, fromId: string, toId: string): Promise<void> {
-    await m.query('UPDATE candidate_signature SET candidate_id = $2 WHERE candidate_id = $1', [fromId, toId]);
     await m.query(
       `INSERT INTO candidate_bucket (candidate_id, function_name, family, component)
        SELECT $2, function_name, family, component FROM candidate_bucket WHERE candidate_id = $1

@@ -4,15 +4,20 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { HubConfig } from '../../../../libs/config/src';
 import type { CrashInput } from '../../../../libs/crash-reports/src/crash-input';
 import {
+  applySymbols,
   bucketKeys,
+  CrashFrame,
   chooseCandidate,
   exactSignature,
   NORMALIZATION_VERSION,
   NormalizedFrame,
   normalizeFrames,
+  symbolsOf,
+  unnamedFrameKeys,
 } from '../../../../libs/crash-signature/src';
 import { CrashReportEntity, GroupingExplanation, GroupingRuleEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { ReportIndexerService } from '../search/report-indexer.service';
 import { CandidateRepository } from './candidate.repository';
 
 /** Candidates compared per report at most; pre-bucketing orders them by shared function names. */
@@ -37,20 +42,29 @@ export class CrashGroupingService {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly candidates: CandidateRepository,
+    private readonly indexer: ReportIndexerService,
   ) {}
 
   /** Stack used for signatures; a crash without frames is keyed by what else identifies it. */
-  static signatureFrames(input: CrashInput): NormalizedFrame[] {
-    const frames = normalizeFrames(input.crash.family, input.crash.frames);
+  static signatureFrames(input: CrashInput, rawFrames: CrashFrame[] = input.crash.frames): NormalizedFrame[] {
+    const frames = normalizeFrames(input.crash.family, rawFrames);
     if (frames.length) return frames;
     const key = input.crash.exceptionName ?? (input.crash.signal !== undefined ? `signal ${input.crash.signal}` : input.reason);
     return [{ function: `<no frames: ${key ?? 'unknown'}>` }];
   }
 
+  /** Core frames of stripped builds get names that sibling reports of the same build taught. */
+  private async symbolize(m: EntityManager, input: CrashInput): Promise<CrashFrame[]> {
+    if (input.crash.family !== 'core') return input.crash.frames;
+    await this.candidates.saveSymbols(m, symbolsOf(input.crash.frames));
+    const known = await this.candidates.lookupSymbols(m, unnamedFrameKeys(input.crash.frames));
+    return applySymbols(input.crash.frames, known);
+  }
+
   /** Groups and stores one report inside the caller's transaction. */
   async groupAndStore(m: EntityManager, input: CrashInput, report: ReportContext): Promise<{ candidateId: string; grouping: GroupingExplanation }> {
     const { family } = input.crash;
-    const frames = CrashGroupingService.signatureFrames(input);
+    const frames = CrashGroupingService.signatureFrames(input, await this.symbolize(m, input));
     const signature = exactSignature(family, input.component, frames);
     const keys = bucketKeys(frames);
     await this.candidates.lockComponent(m, family, input.component);
@@ -150,6 +164,7 @@ export class CrashGroupingService {
       await this.candidates.recount(m, sourceId);
       await m.getRepository(GroupingRuleEntity).insert({ kind: 'merge', source: sourceId, targetCandidateId: targetId, note: note ?? null });
     });
+    await this.indexer.indexCandidates([targetId]);
   }
 
   /**
@@ -157,12 +172,12 @@ export class CrashGroupingService {
    * the signature then points there, so later reports follow the split.
    */
   async split(candidateId: string, reportId: string, note?: string): Promise<string> {
-    return this.dataSource.transaction(async (m) => {
+    const newId = await this.dataSource.transaction(async (m) => {
       const report = await this.candidates.findReport(m, reportId);
       if (!report || report.candidateId !== candidateId) {
         throw new NotFoundException(`report ${reportId} is not in candidate ${candidateId}`);
       }
-      const newId = await this.candidates.createCandidate(m, {
+      const created = await this.candidates.createCandidate(m, {
         family: report.family,
         component: report.component,
         exactHash: report.exactHash,
@@ -172,13 +187,15 @@ export class CrashGroupingService {
         firstSeen: report.crashedAt,
         lastSeen: report.crashedAt,
       });
-      await this.candidates.moveReports(m, candidateId, newId, report.exactHash);
-      await this.candidates.pointSignature(m, report.exactHash, newId, 'split');
-      await this.candidates.addBuckets(m, newId, report.family, report.component, bucketKeys(report.normalizedFrames));
-      await this.candidates.recount(m, newId);
+      await this.candidates.moveReports(m, candidateId, created, report.exactHash);
+      await this.candidates.pointSignature(m, report.exactHash, created, 'split');
+      await this.candidates.addBuckets(m, created, report.family, report.component, bucketKeys(report.normalizedFrames));
+      await this.candidates.recount(m, created);
       await this.candidates.recount(m, candidateId);
-      await m.getRepository(GroupingRuleEntity).insert({ kind: 'split', source: report.exactHash, targetCandidateId: newId, note: note ?? null });
-      return newId;
+      await m.getRepository(GroupingRuleEntity).insert({ kind: 'split', source: report.exactHash, targetCandidateId: created, note: note ?? null });
+      return created;
     });
+    await this.indexer.indexCandidates([newId]);
+    return newId;
   }
 }

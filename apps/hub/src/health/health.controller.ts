@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
 import { JobQueue } from '../../../../libs/queue/src';
+import { CandidateSearch } from '../../../../libs/search/src';
 
 @ApiTags('health')
 @Controller('health')
@@ -11,22 +12,26 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly queue: JobQueue,
+    private readonly search: CandidateSearch,
   ) {}
+
+  private async probe(key: string, ping: () => Promise<void>) {
+    const indicator = this.indicators.check(key);
+    try {
+      await ping();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: String(error) });
+    }
+  }
 
   @Get()
   @HealthCheck()
   check() {
     return this.health.check([
       () => this.db.pingCheck('database'),
-      async () => {
-        const indicator = this.indicators.check('queue');
-        try {
-          await this.queue.ping();
-          return indicator.up();
-        } catch (error) {
-          return indicator.down({ message: String(error) });
-        }
-      },
+      () => this.probe('queue', () => this.queue.ping()),
+      () => this.probe('search', () => this.search.ping()),
     ]);
   }
 }

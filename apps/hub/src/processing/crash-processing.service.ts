@@ -13,6 +13,7 @@ import { RawReportEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CrashGroupingService } from '../grouping/crash-grouping.service';
 import { RawReportRepository } from '../ingest/raw-report.repository';
+import { ReportIndexerService } from '../search/report-indexer.service';
 
 interface DecodedCrash {
   input: CrashInput;
@@ -31,6 +32,7 @@ export class CrashProcessingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rawReports: RawReportRepository,
     private readonly grouping: CrashGroupingService,
+    private readonly indexer: ReportIndexerService,
   ) {}
 
   async decode(raw: RawReportEntity): Promise<DecodedCrash> {
@@ -69,7 +71,7 @@ export class CrashProcessingService {
   async process(reportId: string, isFinalAttempt: boolean): Promise<'processed' | 'rejected' | 'skipped'> {
     await this.rawReports.countAttempt(reportId);
     try {
-      return await this.dataSource.transaction(async (m) => {
+      const outcome = await this.dataSource.transaction(async (m) => {
         const raw = await this.rawReports.lockQueued(m, reportId);
         if (!raw) return 'skipped';
         let decoded: DecodedCrash;
@@ -92,6 +94,9 @@ export class CrashProcessingService {
         this.logger.log({ msg: 'report grouped', reportId, candidateId, method: grouping.method, distance: grouping.distance });
         return 'processed';
       });
+      // After the commit, and again on a retry that finds the report done: indexing is idempotent.
+      if (outcome !== 'rejected') await this.indexer.indexReports([reportId]);
+      return outcome;
     } catch (error) {
       if (isFinalAttempt) {
         await this.dataSource.transaction(async (m) => {

@@ -79,7 +79,7 @@ export class CrashReportEntity {
   @Column('text', { nullable: true })
   bthash!: string | null;
 
-  @Column('jsonb', { default: () => `'{}'::jsonb` })
+  @Column('jsonb', { default: () => `'{}'` })
   labels!: Record<string, string>;
 
   @Column('int', { default: 1 })
@@ -89,6 +89,6 @@ export class CrashReportEntity {
   grouping!: GroupingExplanation;
 
   /** Hardware facts found in the crash itself (cpuinfo, DMI, oops "Hardware name"). */
-  @Column('jsonb', { default: () => `'{}'::jsonb` })
+  @Column('jsonb', { default: () => `'{}'` })
   hardware!: Record<string, unknown>;
 }

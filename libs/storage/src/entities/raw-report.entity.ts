@@ -40,7 +40,7 @@ export class RawReportEntity {
   @Column('uuid', { name: 'host_id', nullable: true })
   hostId!: string | null;
 
-  @Column('jsonb', { default: () => `'{}'::jsonb` })
+  @Column('jsonb', { default: () => `'{}'` })
   labels!: Record<string, string>;
 
   @Column('int', { default: 1 })
