@@ -10,6 +10,7 @@ import { CandidateRepository } from './grouping/candidate.repository';
 import { CrashGroupingService } from './grouping/crash-grouping.service';
 import { HealthController } from './health/health.controller';
 import { AttachmentService } from './ingest/attachment.service';
+import { CepIngestController } from './ingest/cep-ingest.controller';
 import { CrashIngestController } from './ingest/crash-ingest.controller';
 import { FafCompatController } from './ingest/faf-compat.controller';
 import { IngestTokenGuard } from './ingest/ingest-token.guard';
@@ -45,7 +46,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
-      controllers: roles.api ? [FafCompatController, CrashIngestController, CandidatesController, HealthController] : [],
+      controllers: roles.api ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, HealthController] : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };
   }

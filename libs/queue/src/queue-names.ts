@@ -10,6 +10,15 @@ export const JOBS = {
   processCepReport: 'process-cep-report',
 } as const;
 
+/**
+ * Which job processes each kind of stored report. CEP reports are stored and kept queued
+ * until their processor exists (issue 5); kinds absent here are never enqueued.
+ */
+export const JOB_FOR_REPORT_KIND: Partial<Record<'ureport' | 'problem-dir' | 'cep', JobName>> = {
+  ureport: JOBS.processCrashReport,
+  'problem-dir': JOBS.processCrashReport,
+};
+
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 

@@ -71,7 +71,7 @@ export class RawReportRepository {
   }
 
   /** Reports stored but not yet processed, oldest first (recovery after a crash or Redis outage). */
-  async listQueued(kind: RawReportKind | undefined, olderThan: Date, limit: number): Promise<Array<{ id: string; kind: RawReportKind }>> {
+  async listQueued(kinds: RawReportKind[], olderThan: Date, limit: number): Promise<Array<{ id: string; kind: RawReportKind }>> {
     const qb = this.dataSource
       .getRepository(RawReportEntity)
       .createQueryBuilder('r')
@@ -79,7 +79,6 @@ export class RawReportRepository {
       .where(`r.status = 'queued' AND r.receivedAt < :olderThan`, { olderThan })
       .orderBy('r.receivedAt', 'ASC')
       .limit(limit);
-    if (kind) qb.andWhere('r.kind = :kind', { kind });
-    return qb.getMany();
+    return qb.andWhere('r.kind IN (:...kinds)', { kinds }).getMany();
   }
 }

@@ -3,6 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { HubConfig } from '../../../../libs/config/src';
 import {
+  CEP_MANIFEST_FILE,
+  ReportManifest,
+  reportManifestSchema,
+} from '../../../../libs/contracts/src/cep';
+import {
   AgentCrashReport,
   describeZodError,
   ReportLabelsSchema,
@@ -11,7 +16,7 @@ import {
 } from '../../../../libs/contracts/src';
 import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
 import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
-import { JobQueue, JOBS, QUEUES } from '../../../../libs/queue/src';
+import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
@@ -116,6 +121,45 @@ export class ReportIntakeService {
     return { ...result, problemType };
   }
 
+  /**
+   * CEP `report.tar.gz` from the agent: a safe archive with a valid manifest whose report and
+   * host ids agree with the headers, and every collector file it lists. Processing is separate.
+   */
+  async acceptCepReport(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult> {
+    if (!archive?.length) throw new BadRequestException('empty body: expected report.tar.gz');
+    let manifest: ReportManifest;
+    try {
+      const entries = await readArchive(archive, this.config.limits.archive);
+      const raw = entries.get(CEP_MANIFEST_FILE);
+      if (!raw) throw new BadRequestException(`report.tar.gz has no ${CEP_MANIFEST_FILE}`);
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString());
+      } catch (error) {
+        throw new BadRequestException(`${CEP_MANIFEST_FILE} is not valid JSON: ${(error as Error).message}`);
+      }
+      const parsed = reportManifestSchema.safeParse(json);
+      if (!parsed.success) throw new BadRequestException(`invalid ${CEP_MANIFEST_FILE}: ${describeZodError(parsed.error)}`);
+      manifest = parsed.data;
+      const missing = manifest.collectors.filter((c) => !entries.has(c.file)).map((c) => c.file);
+      if (missing.length) throw new BadRequestException(`report.tar.gz lacks collector files: ${missing.join(', ')}`);
+    } catch (error) {
+      if (error instanceof ArchiveRejectedError) {
+        const message = `archive rejected (${error.code}): ${error.message}`;
+        if (error.code === 'too-large' || error.code === 'too-many-entries') throw new PayloadTooLargeException(message);
+        throw new BadRequestException(message);
+      }
+      throw error;
+    }
+    if (meta.reportId && meta.reportId !== manifest.reportId) {
+      throw new BadRequestException('X-Report-Id does not match the manifest reportId');
+    }
+    if (meta.hostId && meta.hostId !== manifest.hostId) {
+      throw new BadRequestException('X-Host-Id does not match the manifest hostId');
+    }
+    return this.store('cep', archive, archive, 'archive', { ...meta, reportId: manifest.reportId, hostId: manifest.hostId });
+  }
+
   parseMetaHeaders(headers: Record<string, string | string[] | undefined>, source: IntakeMeta['source']): IntakeMeta {
     const one = (name: string) => {
       const v = headers[name];
@@ -170,7 +214,8 @@ export class ReportIntakeService {
 
   /** Enqueue failures are not the client's problem: the report is stored and the recovery sweep picks it up. */
   async enqueue(id: string, kind: RawReportKind, recovering = false): Promise<void> {
-    const job = kind === 'cep' ? JOBS.processCepReport : JOBS.processCrashReport;
+    const job = JOB_FOR_REPORT_KIND[kind];
+    if (!job) return;
     try {
       if (recovering) await this.queue.requeue(QUEUES.reports, job, { reportId: id });
       else await this.queue.enqueue(QUEUES.reports, job, { reportId: id });

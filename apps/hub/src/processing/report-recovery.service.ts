@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { HubConfig } from '../../../../libs/config/src';
+import { JOB_FOR_REPORT_KIND } from '../../../../libs/queue/src';
+import type { RawReportKind } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { RawReportRepository } from '../ingest/raw-report.repository';
 import { ReportIntakeService } from '../ingest/report-intake.service';
@@ -36,7 +38,8 @@ export class ReportRecoveryService implements OnApplicationBootstrap, OnModuleDe
 
   /** One batch per call; a larger backlog drains over the following intervals. */
   async sweep(olderThan: Date): Promise<number> {
-    const batch = await this.rawReports.listQueued(undefined, olderThan, BATCH);
+    const kinds = Object.keys(JOB_FOR_REPORT_KIND) as RawReportKind[];
+    const batch = await this.rawReports.listQueued(kinds, olderThan, BATCH);
     for (const report of batch) await this.intake.enqueue(report.id, report.kind, true);
     if (batch.length) this.logger.log({ msg: 're-enqueued stored reports', count: batch.length });
     return batch.length;
