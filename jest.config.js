@@ -17,6 +17,7 @@ const common = { testEnvironment: 'node', transform, transformIgnorePatterns };
 module.exports = {
   // e2e suites start real processes (hub, redis-server); unit specs finish far below this.
   testTimeout: 180_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,agent}/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

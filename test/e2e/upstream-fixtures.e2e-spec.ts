@@ -85,6 +85,15 @@ describe('upstream fixtures through the hub', () => {
     }
   });
 
+  it('serves its OpenAPI document and health', async () => {
+    const doc = await hub.http.get('/api/openapi.json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/reports/new', '/api/v1/crash-reports', '/api/v1/crash-archives', '/api/v1/candidates', '/api/v1/cep-reports']),
+    );
+    const health = await hub.http.get('/health').expect(200);
+    expect(health.body.info).toMatchObject({ database: { status: 'up' }, queue: { status: 'up' }, search: { status: 'up' } });
+  });
+
   it('a FAF duplicate is answered as known, with its tracker link', async () => {
     const first = readFileSync(join(UPSTREAM, 'faf/tests/sample_reports/ureport_duplicate'));
     const a = await hub.http.post('/reports/new/').set('content-type', 'application/json').send(first.toString());

@@ -7,7 +7,7 @@ import { AgentCrashReportSchema, describeZodError, UReportV2Schema } from '../..
 import { CrashInput, CrashInputError } from '../../../../libs/crash-reports/src/crash-input';
 import { crashFromProblemDir } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
 import { crashFromUReport } from '../../../../libs/crash-reports/src/ureport-to-crash';
-import { PermanentJobError } from '../../../../libs/queue/src';
+import { JobContext, PermanentJobError } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import { RawReportEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
@@ -68,7 +68,8 @@ export class CrashProcessingService {
    * One transaction: lock the raw row, group, mark processed. A worker dying midway rolls back,
    * and the report is processed again later; a report already processed is skipped.
    */
-  async process(reportId: string, isFinalAttempt: boolean): Promise<'processed' | 'rejected' | 'skipped'> {
+  async process(reportId: string, job: JobContext): Promise<'processed' | 'rejected' | 'skipped'> {
+    const { isFinalAttempt, jobId, attempt } = job;
     await this.rawReports.countAttempt(reportId);
     try {
       const outcome = await this.dataSource.transaction(async (m) => {
@@ -80,7 +81,7 @@ export class CrashProcessingService {
         } catch (error) {
           if (!(error instanceof CrashInputError || error instanceof ArchiveRejectedError || error instanceof SyntaxError)) throw error;
           await this.rawReports.finish(m, reportId, 'rejected', (error as Error).message);
-          this.logger.warn({ msg: 'report rejected', reportId, reason: (error as Error).message });
+          this.logger.warn({ msg: 'report rejected', reportId, jobId, attempt, reason: (error as Error).message });
           return 'rejected';
         }
         const { candidateId, grouping } = await this.grouping.groupAndStore(m, decoded.input, {
@@ -91,13 +92,14 @@ export class CrashProcessingService {
           occurrences: decoded.input.occurrences,
         });
         await this.rawReports.finish(m, reportId, 'processed', null);
-        this.logger.log({ msg: 'report grouped', reportId, candidateId, method: grouping.method, distance: grouping.distance });
+        this.logger.log({ msg: 'report grouped', reportId, jobId, attempt, candidateId, method: grouping.method, distance: grouping.distance });
         return 'processed';
       });
       // After the commit, and again on a retry that finds the report done: indexing is idempotent.
       if (outcome !== 'rejected') await this.indexer.indexReports([reportId]);
       return outcome;
     } catch (error) {
+      this.logger.warn({ msg: 'processing failed', reportId, jobId, attempt, final: isFinalAttempt, error: String(error) });
       if (isFinalAttempt) {
         await this.dataSource.transaction(async (m) => {
           if (await this.rawReports.lockQueued(m, reportId)) {

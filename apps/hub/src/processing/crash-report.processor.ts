@@ -12,7 +12,7 @@ export class CrashReportProcessor implements OnModuleInit {
 
   onModuleInit(): void {
     this.queue.handle(QUEUES.reports, JOBS.processCrashReport, async ({ reportId }, ctx) => {
-      await this.processing.process(reportId, ctx.isFinalAttempt);
+      await this.processing.process(reportId, ctx);
     });
   }
 }
