@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, HttpException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { HubConfig } from '../../../../libs/config/src';
@@ -35,6 +35,14 @@ export interface IntakeResult {
   created: boolean;
   bthash?: string;
   problemType?: string;
+}
+
+/** Limits exceeded are 413; every other refusal of an archive is the client's malformed input. */
+function archiveHttpError(error: ArchiveRejectedError): HttpException {
+  const message = `archive rejected (${error.code}): ${error.message}`;
+  return error.code === 'too-large' || error.code === 'too-many-entries'
+    ? new PayloadTooLargeException(message)
+    : new BadRequestException(message);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -110,12 +118,7 @@ export class ReportIntakeService {
       }
       occurrences = Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1);
     } catch (error) {
-      if (error instanceof ArchiveRejectedError) {
-        const message = `archive rejected (${error.code}): ${error.message}`;
-        if (error.code === 'too-large' || error.code === 'too-many-entries') throw new PayloadTooLargeException(message);
-        throw new BadRequestException(message);
-      }
-      throw error;
+      throw error instanceof ArchiveRejectedError ? archiveHttpError(error) : error;
     }
     const result = await this.store('problem-dir', archive, archive, 'archive', { ...meta }, occurrences);
     return { ...result, problemType };
@@ -144,12 +147,7 @@ export class ReportIntakeService {
       const missing = manifest.collectors.filter((c) => !entries.has(c.file)).map((c) => c.file);
       if (missing.length) throw new BadRequestException(`report.tar.gz lacks collector files: ${missing.join(', ')}`);
     } catch (error) {
-      if (error instanceof ArchiveRejectedError) {
-        const message = `archive rejected (${error.code}): ${error.message}`;
-        if (error.code === 'too-large' || error.code === 'too-many-entries') throw new PayloadTooLargeException(message);
-        throw new BadRequestException(message);
-      }
-      throw error;
+      throw error instanceof ArchiveRejectedError ? archiveHttpError(error) : error;
     }
     if (meta.reportId && meta.reportId !== manifest.reportId) {
       throw new BadRequestException('X-Report-Id does not match the manifest reportId');
