@@ -75,6 +75,27 @@ describe('every ABRT problem type through the hub', () => {
     expect(report.normalized_frames.length).toBeGreaterThan(0);
     expect(report.normalized_frames[0].function).not.toMatch(/^<no frames/);
     expect(new Date(report.crashed_at).getTime()).toBe(1732440000 * 1000);
+    const status = await hub.http.get(`/api/v1/reports/${res.body.id}`).expect(200);
+    const [{ candidate_id }] = await hub.db.query('SELECT candidate_id FROM crash_report WHERE id = $1', [res.body.id]);
+    expect(status.body).toMatchObject({ status: 'processed', kind: 'problem-dir', candidateId: candidate_id });
+  });
+
+  it('counts the occurrences an agent says a repeat stands for', async () => {
+    const elements = { type: 'Python3', component: 'repeat-count', backtrace: read('upstream/satyr/tests/python_stacktraces/python-01') };
+    const first = await hub.http.post('/api/v1/crash-archives').set('content-type', 'application/gzip').send(problemDirArchive({ ...elements, count: '2' })).expect(202);
+    await hub.settled(first.body.id);
+    const repeat = await hub.http
+      .post('/api/v1/crash-archives')
+      .set({ 'content-type': 'application/gzip', 'x-occurrences': '5' })
+      .send(problemDirArchive({ ...elements, count: '7' }))
+      .expect(202);
+    await hub.settled(repeat.body.id);
+    const [{ candidate_id }] = await hub.db.query('SELECT candidate_id FROM crash_report WHERE id = $1', [repeat.body.id]);
+    const detail = await hub.http.get(`/api/v1/candidates/${candidate_id}`).expect(200);
+    expect(detail.body).toMatchObject({ reportCount: 2, occurrenceCount: 7 });
+    const bad = await hub.http.post('/api/v1/crash-archives').set({ 'content-type': 'application/gzip', 'x-occurrences': '0' }).send(problemDirArchive(elements));
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/X-Occurrences/);
   });
 
   it('the same installer bug from two releases (other python, other lines) is one candidate', async () => {

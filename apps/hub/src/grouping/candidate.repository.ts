@@ -44,21 +44,27 @@ export class CandidateRepository {
 
   /**
    * Pre-bucketing as FAF does by shared function names: only candidates sharing a function
-   * with the report are compared, best overlap first, so cost does not grow with the candidate count.
+   * with the report are compared, best overlap first. Each key contributes at most
+   * `perKey` of its newest postings, so the rows read stay bounded however many candidates exist;
+   * rare, distinguishing functions have short lists and are read whole.
    */
-  async bucketHits(m: EntityManager, family: string, component: string, keys: string[], limit: number): Promise<BucketHit[]> {
+  async bucketHits(m: EntityManager, family: string, component: string, keys: string[], limit: number, perKey: number): Promise<BucketHit[]> {
     if (!keys.length) return [];
     const rows: Array<{ id: string; exemplars: CandidateExemplar[] }> = await m.query(
       `SELECT c.id, c.exemplars
-         FROM (SELECT candidate_id, count(*) AS shared
-                 FROM candidate_bucket
-                WHERE family = $1 AND component = $2 AND function_name = ANY($3::text[])
-                GROUP BY candidate_id
+         FROM (SELECT p.candidate_id, count(*) AS shared
+                 FROM unnest($3::text[]) AS k(fn)
+                 CROSS JOIN LATERAL (
+                   SELECT candidate_id FROM candidate_bucket
+                    WHERE family = $1 AND component = $2 AND function_name = k.fn
+                    ORDER BY created_at DESC
+                    LIMIT $5) p
+                GROUP BY p.candidate_id
                 ORDER BY shared DESC
                 LIMIT $4) b
          JOIN bug_candidate c ON c.id = b.candidate_id AND c.merged_into_id IS NULL
         ORDER BY b.shared DESC`,
-      [family, component, keys, limit],
+      [family, component, keys, limit, perKey],
     );
     return rows;
   }
@@ -180,8 +186,8 @@ export class CandidateRepository {
   /** Signatures keep pointing at the merged-away candidate, so later hits say they followed the merge. */
   async moveLookups(m: EntityManager, fromId: string, toId: string): Promise<void> {
     await m.query(
-      `INSERT INTO candidate_bucket (candidate_id, function_name, family, component)
-       SELECT $2, function_name, family, component FROM candidate_bucket WHERE candidate_id = $1
+      `INSERT INTO candidate_bucket (candidate_id, function_name, family, component, created_at)
+       SELECT $2, function_name, family, component, created_at FROM candidate_bucket WHERE candidate_id = $1
        ON CONFLICT DO NOTHING`,
       [fromId, toId],
     );

@@ -21,7 +21,9 @@ import { ReportIndexerService } from '../search/report-indexer.service';
 import { CandidateRepository } from './candidate.repository';
 
 /** Candidates compared per report at most; pre-bucketing orders them by shared function names. */
-const MAX_COMPARED_CANDIDATES = 50;
+export const MAX_COMPARED_CANDIDATES = 50;
+/** Newest postings read per function name; bounds the bucket query at 16 keys x this many rows. */
+export const POSTINGS_PER_KEY = 200;
 const MAX_EXEMPLARS = 5;
 
 export interface ReportContext {
@@ -80,7 +82,7 @@ export class CrashGroupingService {
         normalizationVersion: NORMALIZATION_VERSION,
       };
     } else {
-      const hits = await this.candidates.bucketHits(m, family, input.component, keys, MAX_COMPARED_CANDIDATES);
+      const hits = await this.candidates.bucketHits(m, family, input.component, keys, MAX_COMPARED_CANDIDATES, POSTINGS_PER_KEY);
       const nearest = chooseCandidate(
         frames,
         hits.map((h) => ({ id: h.id, exemplars: h.exemplars.map((e) => e.frames) })),

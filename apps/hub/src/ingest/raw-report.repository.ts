@@ -15,6 +15,16 @@ export interface NewRawReport {
   occurrences?: number;
 }
 
+export interface ReportStatusRow {
+  id: string;
+  kind: RawReportKind;
+  status: RawReportStatus;
+  rejectReason: string | null;
+  receivedAt: Date;
+  processedAt: Date | null;
+  candidateId: string | null;
+}
+
 @Injectable()
 export class RawReportRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -39,11 +49,16 @@ export class RawReportRepository {
     return result.raw.length > 0;
   }
 
-  findStatus(id: string): Promise<Pick<RawReportEntity, 'id' | 'kind' | 'status' | 'rejectReason' | 'receivedAt' | 'processedAt'> | null> {
-    return this.dataSource.getRepository(RawReportEntity).findOne({
-      where: { id },
-      select: { id: true, kind: true, status: true, rejectReason: true, receivedAt: true, processedAt: true },
-    });
+  /** Processing state, and the candidate once the report is grouped. */
+  async findStatus(id: string): Promise<ReportStatusRow | null> {
+    const rows: ReportStatusRow[] = await this.dataSource.query(
+      `SELECT r.id, r.kind, r.status, r.reject_reason AS "rejectReason", r.received_at AS "receivedAt",
+              r.processed_at AS "processedAt", c.candidate_id AS "candidateId"
+         FROM raw_report r LEFT JOIN crash_report c ON c.id = r.id
+        WHERE r.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   /** Locks the row for the processing transaction; null if another worker has it or it is done. */

@@ -27,6 +27,8 @@ export interface IntakeMeta {
   reportId?: string;
   hostId?: string;
   labels?: Record<string, string>;
+  /** Occurrences this upload stands for, when the client says so (an agent's repeat of a known crash). */
+  occurrences?: number;
 }
 
 export interface IntakeResult {
@@ -116,7 +118,7 @@ export class ReportIntakeService {
           `${problemType} problem directory has no stack: expected one of ${PROBLEM_TYPE_SPECS[problemType].stackElements.join(', ')}`,
         );
       }
-      occurrences = Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1);
+      occurrences = meta.occurrences ?? Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1);
     } catch (error) {
       throw error instanceof ArchiveRejectedError ? archiveHttpError(error) : error;
     }
@@ -180,7 +182,13 @@ export class ReportIntakeService {
       if (!parsed.success) throw new BadRequestException(`X-Report-Labels: ${describeZodError(parsed.error)}`);
       labels = parsed.data;
     }
-    return { source, reportId, hostId, labels };
+    const rawOccurrences = one('x-occurrences');
+    let occurrences: number | undefined;
+    if (rawOccurrences !== undefined) {
+      occurrences = Number(rawOccurrences);
+      if (!Number.isInteger(occurrences) || occurrences < 1) throw new BadRequestException('X-Occurrences must be a positive integer');
+    }
+    return { source, reportId, hostId, labels, occurrences };
   }
 
   private async store(

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Exact signature → candidate; split rules overwrite the target so later reports follow. */
 @Entity('candidate_signature')
@@ -14,9 +14,13 @@ export class CandidateSignatureEntity {
   origin!: string;
 }
 
-/** Pre-buckets for near-duplicate search: candidates sharing a function name with a new report. */
+/**
+ * Pre-buckets for near-duplicate search: candidates sharing a function name with a new report.
+ * The index ends in (created_at, candidate_id) so the newest postings of a key are read from the
+ * index alone and a common function's list is never read whole.
+ */
 @Entity('candidate_bucket')
-@Index('candidate_bucket_lookup_idx', ['family', 'component', 'functionName'])
+@Index('candidate_bucket_recent_idx', ['family', 'component', 'functionName', 'createdAt', 'candidateId'])
 export class CandidateBucketEntity {
   @PrimaryColumn('uuid', { name: 'candidate_id' })
   candidateId!: string;
@@ -29,6 +33,9 @@ export class CandidateBucketEntity {
 
   @Column('text')
   component!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }
 
 /** Distinct hosts per candidate. */
