@@ -1,0 +1,207 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { loadHubConfig } from '../../libs/config/src';
+import { BenchOptions, benchOptions } from './bench-options';
+import { GroupingSizeResult, measureGroupingCost } from './grouping-cost';
+import { HttpPipelineResult, measureHttpPipeline } from './http-pipeline';
+import { MemorySampler } from './memory-sampler';
+import { createScratchDatabase } from './scratch-services';
+import { Cell, fmt, renderTable } from './text-table';
+import { Teardown } from './teardown';
+
+/**
+ * `npm run bench`: throughput, accept latency and memory of the hub as deployed (API and worker
+ * processes on PostgreSQL and Redis), and grouping cost per report as candidates grow.
+ * Prints a report and writes it as JSON to var/bench/last-run.json.
+ */
+
+const RESULT_FILE = join(__dirname, '..', '..', '..', 'var', 'bench', 'last-run.json');
+
+interface GroupingGrowth {
+  fromCandidates: number;
+  toCandidates: number;
+  meanRatio: number;
+  p99Ratio: number;
+  /** log(ratio) / log(size ratio): 0 is flat, 1 is linear in the candidate count. */
+  meanGrowthExponent: number;
+  bucketRowsExponent: { median: number; max: number };
+  bucketQueryMsExponent: { median: number; max: number };
+  verdict: string;
+}
+
+interface BenchResult {
+  startedAt: string;
+  environment: { cpus: number; node: string; postgres: string; workerConcurrency: number };
+  options: BenchOptions;
+  http: HttpPipelineResult;
+  peakMemoryMiB: { hubApi?: number; hubWorker?: number; benchAfterHttp?: number; bench?: number };
+  grouping: GroupingSizeResult[];
+  groupingGrowth?: GroupingGrowth;
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+function growth(grouping: GroupingSizeResult[]): GroupingGrowth | undefined {
+  const first = grouping[0];
+  const last = grouping[grouping.length - 1];
+  if (!first || !last || first === last) return undefined;
+  const exponent = (from: number, to: number) =>
+    from > 0 && to > 0 ? Math.log(to / from) / Math.log(last.candidates / first.candidates) : Number.NaN;
+  const meanRatio = last.perReportMs.mean / first.perReportMs.mean;
+  const rows = {
+    median: exponent(first.bucketQuery.medianRowsRead, last.bucketQuery.medianRowsRead),
+    max: exponent(first.bucketQuery.maxRowsRead, last.bucketQuery.maxRowsRead),
+  };
+  // Logarithmic growth over this span would be log(to)/log(from); allow some noise on top.
+  const logBound = (Math.log(last.candidates) / Math.log(first.candidates)) * 1.25;
+  const total = meanRatio <= logBound ? 'per-report time flat or logarithmic' : `per-report time grows (exponent ${exponent(1, meanRatio).toFixed(2)})`;
+  // The bucket query is the only step whose work depends on the candidate count; fixed round trips can hide it.
+  const bucket = Math.max(rows.median, rows.max) > 0.5 ? `bucket rows read grow ~linearly (exponent ${rows.median.toFixed(2)} median, ${rows.max.toFixed(2)} max)` : 'bucket rows read flat';
+  return {
+    fromCandidates: first.candidates,
+    toCandidates: last.candidates,
+    meanRatio,
+    p99Ratio: last.perReportMs.p99 / first.perReportMs.p99,
+    meanGrowthExponent: exponent(1, meanRatio),
+    bucketRowsExponent: rows,
+    bucketQueryMsExponent: {
+      median: exponent(first.bucketQuery.medianExecutionMs, last.bucketQuery.medianExecutionMs),
+      max: exponent(first.bucketQuery.maxExecutionMs, last.bucketQuery.maxExecutionMs),
+    },
+    verdict: `${total}; ${bucket}`,
+  };
+}
+
+function printReport(r: BenchResult): void {
+  const h = r.http;
+  const out: string[] = [];
+  out.push(
+    `hub bench — ${r.environment.cpus} CPUs, node ${r.environment.node}, PostgreSQL ${r.environment.postgres}, ` +
+      `worker concurrency ${r.environment.workerConcurrency}`,
+    '',
+    `HTTP: ${h.reports} agent crash reports to POST /api/v1/crash-reports, ${h.concurrency} in flight ` +
+      `(workload: ${h.workload['new-bug']} new bugs, ${h.workload.repeat} repeats, ${h.workload['near-duplicate']} near-duplicates)`,
+  );
+  const memory = r.peakMemoryMiB;
+  const rows: Cell[][] = [
+    ['accepted reports/s', fmt(h.acceptedPerSecond)],
+    ['accept latency p50 (ms)', fmt(h.acceptLatencyMs.p50, 2)],
+    ['accept latency p90 (ms)', fmt(h.acceptLatencyMs.p90, 2)],
+    ['accept latency p99 (ms)', fmt(h.acceptLatencyMs.p99, 2)],
+    ['accept latency max (ms)', fmt(h.acceptLatencyMs.max, 2)],
+    ['refused requests', h.failures.length],
+    ['backlog at last accept (reports)', h.backlogAtLastAccept],
+    ['processed reports/s, end to end', fmt(h.processedPerSecond)],
+    ['first accept → queue drained (s)', fmt(h.endToEndSeconds, 2)],
+    ['peak memory hub api (MiB, VmHWM)', fmt(memory.hubApi)],
+    ['peak memory hub worker (MiB, VmHWM)', fmt(memory.hubWorker)],
+    ['peak memory bench, HTTP phase (MiB)', fmt(memory.benchAfterHttp)],
+    ['peak memory bench, whole run (MiB)', fmt(memory.bench)],
+  ];
+  out.push(renderTable(['metric', 'value'], rows), '');
+  out.push(
+    `raw reports: ${JSON.stringify(h.rawStatuses)}; grouping: ${JSON.stringify(h.groupingMethods)}; candidates: ${h.candidates}`,
+    ...h.rejectReasons.map((reason) => `  rejected: ${reason}`),
+    '',
+    `Grouping: CrashGroupingService.groupAndStore, one transaction per report, ${r.options.groupingReports} reports per size ` +
+      '(1/3 exact repeats, 1/3 near-duplicates, 1/3 new stacks); bucket query = EXPLAIN ANALYZE of bucketHits for reports that reached it',
+  );
+  const methods = ['exact-signature', 'near-duplicate', 'new-candidate'];
+  out.push(
+    renderTable(
+      ['candidates', 'seed s', 'mean ms', 'p50 ms', 'p99 ms', ...methods.map((m) => `${m} n/mean ms`), 'bucket rows (med/max)', 'bucket query ms (med/max)'],
+      r.grouping.map((g) => [
+        g.candidates,
+        fmt(g.seedSeconds),
+        fmt(g.perReportMs.mean, 2),
+        fmt(g.perReportMs.p50, 2),
+        fmt(g.perReportMs.p99, 2),
+        ...methods.map((m) => (g.byMethod[m] ? `${g.byMethod[m].count} / ${fmt(g.byMethod[m].mean, 2)}` : '-')),
+        `${g.bucketQuery.medianRowsRead} / ${g.bucketQuery.maxRowsRead}`,
+        `${fmt(g.bucketQuery.medianExecutionMs, 2)} / ${fmt(g.bucketQuery.maxExecutionMs, 2)}`,
+      ]),
+    ),
+  );
+  const gr = r.groupingGrowth;
+  if (gr) {
+    out.push(
+      '',
+      `grouping ${gr.toCandidates}/${gr.fromCandidates} candidates: mean ×${fmt(gr.meanRatio, 2)}, p99 ×${fmt(gr.p99Ratio, 2)}, ` +
+        `bucket query ms exponent ${fmt(gr.bucketQueryMsExponent.median, 2)} median / ${fmt(gr.bucketQueryMsExponent.max, 2)} max`,
+      `verdict: ${gr.verdict}`,
+    );
+  }
+  const largest = r.grouping[r.grouping.length - 1];
+  if (largest) {
+    out.push('', `bucket query plan at ${largest.candidates} candidates (median report; scans: ${largest.bucketQuery.scanNodes.join(', ')}):`, largest.bucketQuery.plan);
+  }
+  out.push('', `written to ${RESULT_FILE}`);
+  console.log(out.join('\n'));
+}
+
+async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResult> {
+  const memory = new MemorySampler();
+  memory.watch('bench', 'self');
+  memory.start();
+  teardown.defer('stop memory sampler', async () => memory.stop());
+
+  const database = await createScratchDatabase(`hub_bench_${process.pid}`);
+  teardown.defer(`drop database ${database.name}`, () => database.drop());
+  const startedAt = new Date().toISOString();
+
+  const http = await measureHttpPipeline(database, options, teardown, memory);
+  const afterHttp = memory.peaks();
+  const grouping = await measureGroupingCost(database.url, options.candidateSizes, options.groupingReports, options.seed, teardown);
+  const end = memory.peaks();
+  return {
+    startedAt,
+    environment: {
+      cpus: cpus().length,
+      node: process.version,
+      postgres: await postgresVersion(database.url),
+      // The worker process runs with the hub's default WORKER_CONCURRENCY.
+      workerConcurrency: loadHubConfig({}).jobs.concurrency,
+    },
+    options,
+    http,
+    peakMemoryMiB: {
+      hubApi: afterHttp['hub api']?.peakMiB,
+      hubWorker: afterHttp['hub worker']?.peakMiB,
+      benchAfterHttp: afterHttp.bench?.peakMiB,
+      bench: end.bench?.peakMiB,
+    },
+    grouping,
+    groupingGrowth: growth(grouping),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = benchOptions();
+  const teardown = new Teardown();
+  teardown.exitOnSignals();
+  let result: BenchResult;
+  try {
+    result = await run(options, teardown);
+  } finally {
+    await teardown.run();
+  }
+  mkdirSync(join(RESULT_FILE, '..'), { recursive: true });
+  writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
+  printReport(result);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
