@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildHostRoot, ubuntuHostLayout } from '../../test/fixture-host.helper';
+import { plantedPythonDir } from '../../test/crash-fixtures.helper';
 import { main } from './cep-agent';
 
 async function cli(args: string[]) {
@@ -64,6 +65,19 @@ describe('cep-agent CLI', () => {
     expect(reset.out).toMatch(/^[0-9a-f-]{36}$/);
     expect(reset.out).not.toBe(before);
     expect(JSON.parse((await cli(['--config', file, 'status'])).out).hostId).toBe(reset.out);
+  });
+
+  it('crashes list shows found problems; send needs consent and a hub', async () => {
+    const abrt = mkdtempSync(path.join(tmpdir(), 'cep-abrt-'));
+    plantedPythonDir(abrt, 'Python3-1');
+    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [] };
+    const { file } = writeConfig({ crashes });
+    expect((await cli(['--config', file, 'crashes', 'list'])).out).toMatch(/^new\s+Python3\s+count=1\s+.*Python3-1$/);
+    expect((await cli(['--config', file, 'crashes', 'preview'])).out).toContain('"exception_name": "ConnectionRefusedError"');
+    expect(await cli(['--config', file, 'crashes', 'send'])).toMatchObject({ code: 1, err: expect.stringContaining('not in rig mode') });
+    const { file: enabled } = writeConfig({ enabled: true, crashes });
+    expect(await cli(['--config', enabled, 'crashes', 'send'])).toMatchObject({ code: 1, err: expect.stringContaining('protocol type HTTP') });
+    expect((await cli(['--config', file, 'crashes', 'explode'])).code).toBe(2);
   });
 
   it('rejects unknown commands and collectors', async () => {

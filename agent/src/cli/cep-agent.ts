@@ -3,17 +3,24 @@ import { parseArgs } from 'node:util';
 import { CEP_MANIFEST_FILE } from '../../../libs/contracts/src/cep';
 import { ALL_COLLECTOR_NAMES } from '../collectors/collector-registry';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadAgentConfig } from '../config/agent-config';
+import { crashesCommand, CRASH_SUBCOMMANDS } from '../crashes/crashes-command';
+import { resolveRigSettings } from '../crashes/rig-settings';
 import { readReport } from '../report/report-builder';
 import { AgentRuntime } from '../runtime/agent-runtime';
 import { resetHostId } from '../state/host-identity';
 
 const USAGE = `usage: cep-agent [--config FILE] <command>
-  run                  follow the timetable (daemon)
+  run [--rig]          follow the timetable (daemon) and watch for crashes
   collect [--only N]   run collectors now; outputs go to the output directory
   preview [--only N]   print exactly what would be sent (manifest and every file of the report)
   send                 collect everything now, spool the report and deliver the spool
   status               last run per collector, spool size, next due slot
   reset-id             replace the random host id
+  crashes list         problems found in the dump locations, and whether they were sent
+  crashes preview      print exactly what would be sent for each unsent problem
+  crashes send [--rig] spool and deliver every unsent problem (and occurrence updates)
+--rig: test-rig mode (labels and token from the rig config section or CEP_RIG_NAME, CEP_TEST_RUN_ID,
+  CEP_BUILD, CEP_TEST_NAME, CEP_API_TOKEN); crashes are sent at once
 collectors: ${ALL_COLLECTOR_NAMES.join(', ')}`;
 
 type Out = (text: string) => void;
@@ -25,14 +32,20 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { config: { type: 'string', short: 'c' }, only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        only: { type: 'string', multiple: true },
+        rig: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     err(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   const [command, ...extra] = parsed.positionals;
-  if (parsed.values.help || !command || extra.length > 0) {
+  const subcommandOk = command === 'crashes' ? extra.length === 1 && (CRASH_SUBCOMMANDS as readonly string[]).includes(extra[0]) : extra.length === 0;
+  if (parsed.values.help || !command || !subcommandOk) {
     (parsed.values.help ? out : err)(USAGE);
     return parsed.values.help ? 0 : 2;
   }
@@ -58,6 +71,7 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
     return 0;
   }
   const runtime = await AgentRuntime.create(config, { log: err });
+  const rig = resolveRigSettings(config.rig, process.env, parsed.values.rig === true);
   // Timetable order whatever order --only was given in, so reports always list collectors alike.
   const names = only ? ALL_COLLECTOR_NAMES.filter((n) => only.includes(n)) : runtime.enabledCollectors();
 
@@ -88,15 +102,24 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
       return 0;
     }
     case 'run': {
-      if (!config.enabled) {
+      // A rig is the vendor's own machine: rig mode is consent for crashes, not for CEP telemetry.
+      const crashProblem = runtime.crashDeliveryProblem();
+      const watchCrashes = (config.enabled || rig !== undefined) && !crashProblem;
+      if (!config.enabled && !watchCrashes) {
         err('CEP is disabled (enabled: false in the config); the agent collects nothing and exits');
         return 0;
       }
+      if (crashProblem) err(`cep-agent: not watching for crashes: ${crashProblem}`);
       const stop = new AbortController();
       for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stop.abort());
-      await runtime.runDaemon(stop.signal, (slot, results) => err(`cep-agent: ${slot.day} slot: ${results.map((r) => `${r.name}=${r.status}`).join(' ')}`));
+      await Promise.all([
+        config.enabled ? runtime.runDaemon(stop.signal, (slot, results) => err(`cep-agent: ${slot.day} slot: ${results.map((r) => `${r.name}=${r.status}`).join(' ')}`)) : undefined,
+        watchCrashes ? runtime.watchCrashes(stop.signal, rig) : undefined,
+      ]);
       return 0;
     }
+    case 'crashes':
+      return crashesCommand(runtime, extra[0] as (typeof CRASH_SUBCOMMANDS)[number], rig, out, err);
     default:
       err(`unknown command: ${command}\n${USAGE}`);
       return 2;

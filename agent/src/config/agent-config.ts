@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALL_COLLECTOR_NAMES, type CollectorName } from '../collectors/collector-registry';
+import { crashesConfigSchema, rigConfigSchema } from '../crashes/crash-config';
+import { absolutePath, duration } from './config-fields';
 import defaults from './default-config.json';
-import { parseDuration } from './duration';
 
 /** Same location as the original disp-helper, so existing provisioning finds it. */
 export const DEFAULT_CONFIG_PATH = '/etc/vz/disp_helper.json';
 
-const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: `invalid duration "${text}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
-const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 const collectorName = z.enum(ALL_COLLECTOR_NAMES as [CollectorName, ...CollectorName[]]);
 
 const protocolSchema = z.discriminatedUnion('type', [
@@ -49,6 +41,9 @@ const configSchema = z.strictObject({
   http_timeout: duration,
   retry_initial: duration,
   retry_max: duration,
+  crashes: crashesConfigSchema,
+  /** Test-rig mode: watch dump locations and send at once, labelled. */
+  rig: rigConfigSchema.optional(),
 });
 
 export type AgentConfig = z.output<typeof configSchema>;

@@ -155,6 +155,27 @@ describe('Spool', () => {
   });
 });
 
+describe('Spool kinds', () => {
+  it('keeps crash reports and archives (with their headers) beside CEP reports, once per report id', async () => {
+    const spool = new Spool(mkdtempSync(path.join(tmpdir(), 'cep-spool-')), 10, () => undefined);
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await spool.enqueue(a, Buffer.from('cep'), 1);
+    expect(await spool.enqueue(b, Buffer.from('{}'), 2, { kind: 'crash-report' })).toBe(true);
+    expect(await spool.enqueue(b, Buffer.from('{}'), 3, { kind: 'crash-report' })).toBe(false);
+    await spool.enqueue(c, Buffer.from('tgz'), 4, { kind: 'crash-archive', headers: { 'x-report-labels': '{"rig":"r1"}' } });
+    const entries = await new Spool(spool.dir, 10).list();
+    expect(entries.map((e) => [e.reportId, e.kind])).toEqual([
+      [a, 'cep'],
+      [b, 'crash-report'],
+      [c, 'crash-archive'],
+    ]);
+    expect(await spool.headers(entries[2])).toEqual({ 'x-report-labels': '{"rig":"r1"}' });
+    expect((await spool.list('cep')).map((e) => e.reportId)).toEqual([a]);
+    await spool.remove(c);
+    expect(readdirSync(spool.dir)).toHaveLength(2);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads delta-seconds and HTTP dates', () => {
     expect(parseRetryAfter('120', 0)).toBe(120_000);

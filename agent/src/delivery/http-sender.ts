@@ -1,8 +1,16 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { CEP_HOST_ID_HEADER, CEP_REPORT_ID_HEADER, CEP_REPORTS_PATH } from '../../../libs/contracts/src/cep';
+import { CRASH_ARCHIVES_PATH, CRASH_REPORTS_PATH } from '../../../libs/contracts/src/crash/crash-delivery';
 import type { Clock } from '../schedule/clock';
-import type { Spool, SpooledReport } from './spool';
+import type { Spool, SpoolKind, SpooledReport } from './spool';
+
+/** Route and body type per kind of spooled report. */
+const ROUTES: Record<SpoolKind, { path: string; contentType: string }> = {
+  cep: { path: CEP_REPORTS_PATH, contentType: 'application/gzip' },
+  'crash-report': { path: CRASH_REPORTS_PATH, contentType: 'application/json' },
+  'crash-archive': { path: CRASH_ARCHIVES_PATH, contentType: 'application/gzip' },
+};
 
 export interface HttpSenderOptions {
   hubUrl: string;
@@ -46,17 +54,18 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /**
- * Drains the spool oldest-first to `POST {hub}/api/v1/cep-reports`. A report leaves the spool only
+ * Drains the spool oldest-first: CEP reports to `POST {hub}/api/v1/cep-reports`, crashes to the
+ * crash-report and crash-archive routes. A report leaves the spool only
  * after a 2xx; the report id header lets the hub answer 200 to a retry of a report it already stored,
  * so lost responses cause no duplicates.
  */
 export class HttpSender {
-  private readonly endpoint: URL;
+  private readonly base: string;
   private readonly log: (message: string) => void;
   private readonly random: () => number;
 
   constructor(private readonly opts: HttpSenderOptions) {
-    this.endpoint = new URL(CEP_REPORTS_PATH.replace(/^\//, ''), opts.hubUrl.endsWith('/') ? opts.hubUrl : `${opts.hubUrl}/`);
+    this.base = opts.hubUrl.endsWith('/') ? opts.hubUrl : `${opts.hubUrl}/`;
     this.log = opts.log ?? ((m) => console.warn(m));
     this.random = opts.random ?? Math.random;
   }
@@ -99,16 +108,19 @@ export class HttpSender {
   private async attempt(entry: SpooledReport, signal?: AbortSignal): Promise<Attempt> {
     const body = await this.opts.spool.read(entry);
     if (!body) return { kind: 'transient', reason: 'spool file vanished' };
+    const route = ROUTES[entry.kind];
+    const endpoint = new URL(route.path.replace(/^\//, ''), this.base);
     const headers: http.OutgoingHttpHeaders = {
-      'content-type': 'application/gzip',
+      ...(await this.opts.spool.headers(entry)),
+      'content-type': route.contentType,
       'content-length': body.length,
       [CEP_REPORT_ID_HEADER]: entry.reportId,
       [CEP_HOST_ID_HEADER]: this.opts.hostId,
       ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
     };
-    const transport = this.endpoint.protocol === 'https:' ? https : http;
+    const transport = endpoint.protocol === 'https:' ? https : http;
     return new Promise<Attempt>((resolve) => {
-      const req = transport.request(this.endpoint, { method: 'POST', headers, ...(this.opts.ca ? { ca: this.opts.ca } : {}) }, (res) => {
+      const req = transport.request(endpoint, { method: 'POST', headers, ...(this.opts.ca ? { ca: this.opts.ca } : {}) }, (res) => {
         res.resume();
         res.on('end', () => {
           clearTimeout(timer);

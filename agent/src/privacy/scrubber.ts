@@ -11,22 +11,29 @@ const TLDS =
   'com|net|org|info|biz|io|co|me|dev|app|cloud|host|local|lan|internal|intra|corp|home|localdomain|example|test|' +
   'ru|de|uk|fr|nl|eu|us|ca|au|jp|cn|ch|at|pl|cz|it|es|se|no|fi|dk|be|br|in|ua|by|kz';
 
+/** Patterns matching bare hex identifiers; stack text keeps them (addresses, build ids) via `keepHex`. */
+const HEX_PATTERNS = new Set<RegExp>();
 const PATTERNS: RegExp[] = [
   // key=value / key: value secrets keep the key (useful for debugging) and lose the value
   /(?<=\b(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|auth|credentials?|serial(?:[ _-]?(?:number|no))?|s\/n)\s*["']?\s*[:=]\s*["']?)[^\s"',;]+/gi,
   /(?<=\bBearer\s+)\S+/gi,
   /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
-  /\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b/g,
+  hex(/\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b/g),
   /\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g,
   new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d])`, 'g'),
   // IPv6: full form, or any compressed form containing "::"
   new RegExp(`(?<![\\w:])(?:${HEX4}:){7}${HEX4}(?![\\w:])`, 'g'),
   new RegExp(`(?<![\\w:])(?:${HEX4}(?::${HEX4})*)?::(?:${HEX4}(?::${HEX4})*)?(?![\\w:])`, 'g'),
   // machine-id (32 hex), WWNs, hashes-as-ids: long hex runs
-  /\b(?:0x)?[0-9A-Fa-f]{16,}\b/g,
+  hex(/\b(?:0x)?[0-9A-Fa-f]{16,}\b/g),
   // fully qualified host names
   new RegExp(`\\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+(?:${TLDS})\\b`, 'gi'),
 ];
+
+function hex(pattern: RegExp): RegExp {
+  HEX_PATTERNS.add(pattern);
+  return pattern;
+}
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -50,11 +57,15 @@ export class Scrubber {
       : undefined;
   }
 
-  scrubString(input: string): string {
+  /**
+   * `keepHex` leaves UUIDs and long hex runs alone: in crash stacks they are addresses and build ids,
+   * which identify a binary rather than a host, and the hub needs them to parse the frames.
+   */
+  scrubString(input: string, { keepHex = false }: { keepHex?: boolean } = {}): string {
     const hostId = this.options.hostId.toLowerCase();
     let out = input.replace(new RegExp(escape(hostId), 'gi'), this.hostIdPlaceholder);
     if (this.known) out = out.replace(this.known, REDACTED);
-    for (const pattern of PATTERNS) out = out.replace(pattern, REDACTED);
+    for (const pattern of PATTERNS) if (!keepHex || !HEX_PATTERNS.has(pattern)) out = out.replace(pattern, REDACTED);
     return out.split(this.hostIdPlaceholder).join(hostId);
   }
 

@@ -6,6 +6,9 @@ import type { CollectorResult } from '../collectors/collector-result';
 import { runCollector } from '../collectors/collector-runner';
 import { runExternalScripts } from '../collectors/external-scripts.collector';
 import { isCollectorEnabled, type AgentConfig } from '../config/agent-config';
+import { CrashReporter } from '../crashes/crash-reporter';
+import { singleFlight, watchCrashRoots } from '../crashes/crash-watcher';
+import type { RigSettings } from '../crashes/rig-settings';
 import { deliverToFile } from '../delivery/file-sender';
 import { HttpSender, type FlushResult } from '../delivery/http-sender';
 import { Spool } from '../delivery/spool';
@@ -109,12 +112,13 @@ export class AgentRuntime {
     await this.spool.enqueue(report.reportId, report.tarball, this.clock.now());
   }
 
-  sender(): HttpSender | undefined {
+  /** `token` (a rig's API token) replaces the configured one. */
+  sender(token?: string): HttpSender | undefined {
     const p = this.config.protocol;
     if (p.type !== 'HTTP') return undefined;
     return new HttpSender({
       hubUrl: p.hub_url,
-      token: p.token,
+      token: token ?? p.token,
       ca: p.ca_file ? readFileSync(p.ca_file, 'utf8') : undefined,
       hostId: this.hostId,
       spool: this.spool,
@@ -127,10 +131,58 @@ export class AgentRuntime {
     });
   }
 
-  async deliver(options: { signal?: AbortSignal; deadline?: number; maxFailures?: number } = {}): Promise<FlushResult> {
+  async deliver(options: { signal?: AbortSignal; deadline?: number; maxFailures?: number; token?: string } = {}): Promise<FlushResult> {
     const p = this.config.protocol;
     if (p.type === 'FILE') return deliverToFile(this.spool, p.path);
-    return this.sender()!.flush(options);
+    return this.sender(options.token)!.flush(options);
+  }
+
+  /** Crashes go to the hub only: with the FILE protocol there is nowhere to send them. */
+  crashDeliveryProblem(): string | undefined {
+    if (this.config.protocol.type !== 'HTTP') return 'crash reports need protocol type HTTP (a hub URL)';
+    if (!this.config.crashes.enabled) return 'crash collection is switched off (crashes.enabled: false)';
+    return undefined;
+  }
+
+  /** Same spool, host id and scrubbing inputs as CEP reports. */
+  crashReporter(rig?: RigSettings): CrashReporter {
+    const fs = new HostFs(this.config.host_root);
+    return new CrashReporter({
+      config: this.config.crashes,
+      hostId: this.hostId,
+      spool: this.spool,
+      stateDir: this.config.state_dir,
+      labels: rig?.labels ?? {},
+      hostSensitiveValues: () => gatherSensitiveValues(fs, this.runner, this.config.command_timeout),
+      clock: this.clock,
+      log: this.log,
+    });
+  }
+
+  /**
+   * Watches the dump locations until `signal` aborts; new crashes are spooled and delivered at once
+   * (rigs poll every second, field hosts every `crashes.poll_interval`).
+   */
+  async watchCrashes(signal: AbortSignal, rig?: RigSettings): Promise<void> {
+    const reporter = this.crashReporter(rig);
+    const c = this.config.crashes;
+    const flush = singleFlight(async () => void (await this.deliver({ signal, token: rig?.token })), this.log);
+    const roots = [...c.abrt_roots, ...c.anaconda_roots, ...c.kdump_roots];
+    this.log(`cep-agent: watching ${roots.length} crash locations${rig ? ` in rig mode (${JSON.stringify(rig.labels)})` : ''}`);
+    await watchCrashRoots(
+      {
+        roots,
+        pollIntervalMs: rig ? c.rig_poll_interval : c.poll_interval,
+        onChange: async () => {
+          // Also retries what an earlier run left in the spool.
+          if ((await reporter.collect()).length > 0 || (await this.spool.list()).some((e) => e.kind !== 'cep')) void flush.run();
+        },
+        clock: this.clock,
+        log: this.log,
+      },
+      signal,
+    );
+    await flush.idle();
   }
 
   nextSlot(after = this.clock.now()): Slot {
