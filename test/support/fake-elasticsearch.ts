@@ -335,7 +335,7 @@ function compileQuery(index: FakeIndex, query: Json): Matcher {
       };
     }
     default:
-      throw new EsError(400, 'parsing_exception', `unknown query [${kind}] (not implemented by the fake)`);
+      throw new EsError(400, 'parsing_exception', `unknown query [${kind}] (outside the subset this fake evaluates)`);
   }
 }
 
@@ -412,7 +412,7 @@ function aggregateOne(index: FakeIndex, kind: string, body: Json, subAggs: Json,
       return type === 'date' ? { value, value_as_string: new Date(value).toISOString() } : { value };
     }
     default:
-      throw new EsError(400, 'parsing_exception', `unknown aggregation [${kind}] (not implemented by the fake)`);
+      throw new EsError(400, 'parsing_exception', `unknown aggregation [${kind}] (outside the subset this fake evaluates)`);
   }
 }
 
