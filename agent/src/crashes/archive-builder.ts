@@ -16,16 +16,14 @@ const SAFE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
  * A problem-directory `.tar.gz` as reporter-upload lays it out (one top-level directory), holding
- * only allow-listed, scrubbed elements. `count` overrides the element: an occurrence update sends
- * the number of new occurrences, which the hub adds to the candidate.
+ * only allow-listed, scrubbed elements.
  */
-export async function buildProblemArchive(p: Problem, s: ProblemScrubber, options: { includeCoredump: boolean; count?: number }): Promise<ProblemArchive> {
+export async function buildProblemArchive(p: Problem, s: ProblemScrubber, options: { includeCoredump: boolean }): Promise<ProblemArchive> {
   const members = new Map<string, string>();
   for (const [name, value] of p.elements) {
     const cleaned = SAFE_NAME.test(name) ? s.element(name, value) : undefined;
     if (cleaned !== undefined) members.set(name, cleaned);
   }
-  if (options.count !== undefined) members.set('count', String(options.count));
   // kdump names its directories after the client's IP address.
   const top = s.string(p.name).replace(/[^A-Za-z0-9_.:-]/g, '_');
   const work = await fsp.mkdtemp(path.join(tmpdir(), 'cep-crash-'));

@@ -179,7 +179,9 @@ describe('crash reports', () => {
     const built = [...(await buildAll(reporter(labels.labels))).values()];
     const report = built.find((s) => s.kind === 'crash-report')!;
     expect(JSON.parse(report.body.toString()).labels).toEqual(labels.labels);
-    expect(JSON.parse(built.find((s) => s.kind === 'crash-archive')!.headers!['x-report-labels'])).toEqual(labels.labels);
+    const archive = built.find((s) => s.kind === 'crash-archive')!;
+    expect(JSON.parse(archive.headers!['x-report-labels'])).toEqual(labels.labels);
+    expect(archive.headers!['x-occurrences']).toBe('1');
     expect(resolveRigSettings(undefined, { CEP_RIG_NAME: 'x' }, false)).toBeUndefined();
   });
 });

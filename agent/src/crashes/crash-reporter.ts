@@ -1,5 +1,5 @@
 import { AgentCrashReportSchema, type AgentCrashReport, type UReportV2 } from '../../../libs/contracts/src';
-import { REPORT_LABELS_HEADER } from '../../../libs/contracts/src/crash/crash-delivery';
+import { OCCURRENCES_HEADER, REPORT_LABELS_HEADER } from '../../../libs/contracts/src/crash/crash-delivery';
 import { PROBLEM_TYPES } from '../../../libs/crash-reports/src/problem-types';
 import type { Spool } from '../delivery/spool';
 import type { Clock } from '../schedule/clock';
@@ -106,12 +106,16 @@ export class CrashReporter {
         return { reportId, kind: 'crash-report', body: Buffer.from(JSON.stringify(report)), ureport };
       }
     }
-    const archive = await buildProblemArchive(problem, scrubber, { includeCoredump: this.opts.config.include_coredump, count: found.occurrences });
+    const archive = await buildProblemArchive(problem, scrubber, { includeCoredump: this.opts.config.include_coredump });
     return {
       reportId,
       kind: 'crash-archive',
       body: archive.tarball,
-      headers: labels ? { [REPORT_LABELS_HEADER]: JSON.stringify(labels) } : undefined,
+      // The hub adds exactly these occurrences; the archive keeps ABRT's own count.
+      headers: {
+        [OCCURRENCES_HEADER]: String(found.occurrences),
+        ...(labels ? { [REPORT_LABELS_HEADER]: JSON.stringify(labels) } : {}),
+      },
       archiveMembers: archive.members,
     };
   }
