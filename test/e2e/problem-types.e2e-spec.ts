@@ -77,7 +77,7 @@ describe('every ABRT problem type through the hub', () => {
     expect(new Date(report.crashed_at).getTime()).toBe(1732440000 * 1000);
     const status = await hub.http.get(`/api/v1/reports/${res.body.id}`).expect(200);
     const [{ candidate_id }] = await hub.db.query('SELECT candidate_id FROM crash_report WHERE id = $1', [res.body.id]);
-    expect(status.body).toMatchObject({ status: 'processed', kind: 'problem-dir', candidateId: candidate_id });
+    expect(status.body).toMatchObject({ status: 'processed', kind: 'problem-dir', candidateId: candidate_id, processingAttempts: 1 });
   });
 
   it('counts the occurrences an agent says a repeat stands for', async () => {

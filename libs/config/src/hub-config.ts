@@ -28,7 +28,8 @@ export const HubEnvSchema = z.object({
   JOB_ATTEMPTS: z.coerce.number().int().positive().default(5),
   JOB_BACKOFF_MS: z.coerce.number().int().positive().default(2000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
-  RECOVERY_GRACE_MS: z.coerce.number().int().min(0).default(10_000).describe('age before a queued report counts as lost'),
+  // Long enough that a backlog still waiting in Bull is not re-checked job by job every interval.
+  RECOVERY_GRACE_MS: z.coerce.number().int().min(0).default(120_000).describe('age before a queued report counts as lost'),
   JOB_LOCK_MS: z.coerce.number().int().positive().default(30_000).describe('Bull lock; a dead worker\'s job is retried after it'),
   RECOVERY_INTERVAL_MS: z.coerce.number().int().positive().default(30_000).describe('how often stored but unqueued reports are re-enqueued'),
   GROUPING_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),

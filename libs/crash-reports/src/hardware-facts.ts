@@ -1,13 +1,23 @@
 import type { HardwareFacts } from './crash-input';
 
-/** CPU facts from a /proc/cpuinfo snapshot (ABRT's `cpuinfo` element). */
+/**
+ * CPU facts from ABRT's `cpuinfo` element: `lscpu` output on current ABRT, a /proc/cpuinfo copy on
+ * older hosts. Both spellings of each field are read.
+ */
 export function cpuFromCpuinfo(text: string): Pick<HardwareFacts, 'cpuVendor' | 'cpuModel' | 'cpuCount'> {
-  const field = (name: string) => text.match(new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm'))?.[1].trim();
+  const field = (...names: string[]) => {
+    for (const name of names) {
+      const value = text.match(new RegExp(`^${name}\\s*:\\s*(.+)$`, 'mi'))?.[1].trim();
+      if (value) return value;
+    }
+    return undefined;
+  };
   const processors = text.match(/^processor\s*:/gm)?.length;
+  const lscpuCount = Number.parseInt(field('CPU\\(s\\)') ?? '', 10);
   return {
-    cpuVendor: field('vendor_id') ?? field('CPU implementer'),
-    cpuModel: field('model name')?.replace(/\s+/g, ' ') ?? field('cpu'),
-    cpuCount: processors || undefined,
+    cpuVendor: field('vendor_id', 'Vendor ID', 'CPU implementer'),
+    cpuModel: field('model name', 'Model name')?.replace(/\s+/g, ' '),
+    cpuCount: processors || (Number.isFinite(lscpuCount) ? lscpuCount : undefined),
   };
 }
 

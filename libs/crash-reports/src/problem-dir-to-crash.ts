@@ -62,6 +62,11 @@ function anacondaVersion(crash: ParsedCrash): string | undefined {
   return (crash as ParsedAnacondaDump).anacondaVersion;
 }
 
+/** ABRT's local occurrence counter (`count`); a directory without one stands for one crash. */
+export function problemOccurrences(dir: ProblemDirectory): number {
+  return Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1);
+}
+
 /** An ABRT problem directory (any supported type) as the hub's CrashInput. */
 export function crashFromProblemDir(dir: ProblemDirectory): CrashInput {
   const type = dir.text('type')?.trim() ?? '';
@@ -86,7 +91,7 @@ export function crashFromProblemDir(dir: ProblemDirectory): CrashInput {
     architecture: dir.text('architecture')?.trim(),
     duphash: dir.text('duphash')?.trim(),
     hostKey: machineId ? hostKeyFromMachineId(machineId) : undefined,
-    occurrences: Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1),
+    occurrences: problemOccurrences(dir),
     hardware: hardwareOf(dir, crash),
   };
 }

@@ -62,6 +62,8 @@ export function hostKeyFromMachineId(machineId: string): string {
 
 export function crashFromUReport(report: UReportV2): CrashInput {
   const { problem } = report;
+  // libreport's AuthDataItems say `machineid`; satyr's own samples spell it `machine_id`.
+  const machineId = report.auth?.machineid ?? report.auth?.machine_id;
   const affected = report.packages.find((p) => p.package_role === 'affected') ?? report.packages[0];
   return {
     problemType: problem.type,
@@ -84,7 +86,7 @@ export function crashFromUReport(report: UReportV2): CrashInput {
     kernel: problem.type === 'kerneloops' ? problem.version : undefined,
     architecture: report.os.architecture,
     bthash: bthashOf(problem),
-    hostKey: report.auth?.machineid ? hostKeyFromMachineId(report.auth.machineid) : undefined,
+    hostKey: machineId ? hostKeyFromMachineId(machineId) : undefined,
     // Each uReport is one occurrence; `serial` only says which one it was on that host.
     occurrences: 1,
     hardware:

@@ -24,4 +24,9 @@ export abstract class JobQueue {
   abstract handle(queue: QueueName, job: JobName, handler: JobHandler): void;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
+
+  /** Nest shuts factory-made providers down through this hook. */
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
 }

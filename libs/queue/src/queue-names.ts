@@ -7,7 +7,6 @@ export const QUEUES = {
 
 export const JOBS = {
   processCrashReport: 'process-crash-report',
-  processCepReport: 'process-cep-report',
 } as const;
 
 /**

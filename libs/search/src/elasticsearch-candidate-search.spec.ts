@@ -1,6 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import { FakeElasticsearch } from '../../../test/support/fake-elasticsearch';
-import { expectedPage, FILTERS, HOT_SINCE, PAGES, query, SORTS, syntheticReports } from '../test/candidate-search-fixture';
+import { describeRankingContract, expectedPage, FILTERS, HOT_SINCE, query, SORTS, syntheticReports } from '../test/candidate-search-fixture';
 import { CRASH_REPORT_MAPPINGS } from './elasticsearch-candidate-index';
 import { ElasticsearchCandidateSearch } from './elasticsearch-candidate-search';
 import { buildCandidateSearchRequest } from './elasticsearch-query-builder';
@@ -47,19 +47,7 @@ describe('ElasticsearchCandidateSearch (against the fake server)', () => {
     expect(fake.requests.slice(0, 3)).toEqual(['HEAD /hub-candidates', 'PUT /hub-candidates_v1', 'POST /_bulk']);
   });
 
-  describe.each(SORTS)('sorted by %s', (sort) => {
-    it.each(FILTERS.map((f) => [JSON.stringify(f), f] as const))('filters %s', async (_, filter) => {
-      const q = query({ ...filter, sort });
-      await expect(search.search(q, HOT_SINCE)).resolves.toEqual(expectedPage(docs, q, HOT_SINCE));
-    });
-
-    it('pages with limit and offset', async () => {
-      for (const { limit, offset, filter } of PAGES) {
-        const q = query({ ...filter, sort, limit, offset });
-        await expect(search.search(q, HOT_SINCE)).resolves.toEqual(expectedPage(docs, q, HOT_SINCE));
-      }
-    });
-  });
+  describeRankingContract(() => search, docs);
 
   it('leaves the windowed twin aggregation out of the response', async () => {
     const q = query({ lastSeenFrom: '2026-10-01T00:00:00Z' });

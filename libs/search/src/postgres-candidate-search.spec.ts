@@ -1,7 +1,7 @@
 import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { hubDataSourceOptions } from '../../storage/src/database-options';
-import { expectedPage, FILTERS, HOT_SINCE, PAGES, query, SORTS, syntheticReports } from '../test/candidate-search-fixture';
+import { describeRankingContract, expectedPage, HOT_SINCE, query, syntheticReports } from '../test/candidate-search-fixture';
 import { PostgresCandidateSearch } from './postgres-candidate-search';
 
 /** Same documents and expectations as the Elasticsearch spec, so both backends rank alike. */
@@ -80,19 +80,7 @@ describe('PostgresCandidateSearch', () => {
     );
   }
 
-  describe.each(SORTS)('sorted by %s', (sort) => {
-    it.each(FILTERS.map((f) => [JSON.stringify(f), f] as const))('filters %s', async (_, filter) => {
-      const q = query({ ...filter, sort });
-      await expect(search.search(q, HOT_SINCE)).resolves.toEqual(expectedPage(docs, q, HOT_SINCE));
-    });
-
-    it('pages with limit and offset', async () => {
-      for (const { limit, offset, filter } of PAGES) {
-        const q = query({ ...filter, sort, limit, offset });
-        await expect(search.search(q, HOT_SINCE)).resolves.toEqual(expectedPage(docs, q, HOT_SINCE));
-      }
-    });
-  });
+  describeRankingContract(() => search, docs);
 
   it('escapes LIKE wildcards in function text', async () => {
     await expect(search.search(query({ function: '%' }), HOT_SINCE)).resolves.toEqual({ total: 0, items: [] });

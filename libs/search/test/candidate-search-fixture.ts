@@ -1,5 +1,5 @@
 import { CandidateQuerySchema, type CandidateQuery } from '../../contracts/src';
-import type { CandidatePage, CrashReportSearchDoc } from '../src/candidate-search';
+import type { CandidatePage, CandidateSearch, CrashReportSearchDoc } from '../src/candidate-search';
 
 /**
  * Synthetic reports shared by the backend specs, and an independent, in-memory statement of what
@@ -161,3 +161,23 @@ export const PAGES = [
   [5, 7],
   [2, 20],
 ].flatMap(([limit, offset]) => PAGED_FILTERS.map((filter) => ({ limit: limit!, offset: offset!, filter })));
+
+/**
+ * The ranking contract every backend must meet: each filter under each sort, and paging, give the
+ * page computed independently from the same documents.
+ */
+export function describeRankingContract(backend: () => CandidateSearch, docs: CrashReportSearchDoc[]): void {
+  describe.each(SORTS)('sorted by %s', (sort) => {
+    it.each(FILTERS.map((f) => [JSON.stringify(f), f] as const))('filters %s', async (_, filter) => {
+      const q = query({ ...filter, sort });
+      await expect(backend().search(q, HOT_SINCE)).resolves.toEqual(expectedPage(docs, q, HOT_SINCE));
+    });
+
+    it('pages with limit and offset', async () => {
+      for (const { limit, offset, filter } of PAGES) {
+        const q = query({ ...filter, sort, limit, offset });
+        await expect(backend().search(q, HOT_SINCE)).resolves.toEqual(expectedPage(docs, q, HOT_SINCE));
+      }
+    });
+  });
+}

@@ -31,7 +31,6 @@ export interface ReportContext {
   crashedAt: Date;
   hostKey: string | null;
   labels: Record<string, string>;
-  occurrences: number;
 }
 
 /**
@@ -141,12 +140,12 @@ export class CrashGroupingService {
       duphash: input.duphash ?? null,
       bthash: input.bthash ?? null,
       labels: report.labels,
-      occurrences: report.occurrences,
+      occurrences: input.occurrences,
       grouping,
       hardware: input.hardware,
     });
     await this.candidates.insertReport(m, entity);
-    await this.candidates.countReport(m, candidateId, report.crashedAt, report.occurrences, report.hostKey);
+    await this.candidates.countReport(m, candidateId, report.crashedAt, input.occurrences, report.hostKey);
     return { candidateId, grouping };
   }
 

@@ -22,6 +22,7 @@ export interface ReportStatusRow {
   rejectReason: string | null;
   receivedAt: Date;
   processedAt: Date | null;
+  processingAttempts: number;
   candidateId: string | null;
 }
 
@@ -53,7 +54,8 @@ export class RawReportRepository {
   async findStatus(id: string): Promise<ReportStatusRow | null> {
     const rows: ReportStatusRow[] = await this.dataSource.query(
       `SELECT r.id, r.kind, r.status, r.reject_reason AS "rejectReason", r.received_at AS "receivedAt",
-              r.processed_at AS "processedAt", c.candidate_id AS "candidateId"
+              r.processed_at AS "processedAt", r.processing_attempts AS "processingAttempts",
+              c.candidate_id AS "candidateId"
          FROM raw_report r LEFT JOIN crash_report c ON c.id = r.id
         WHERE r.id = $1`,
       [id],

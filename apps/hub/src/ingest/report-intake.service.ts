@@ -16,6 +16,7 @@ import {
 } from '../../../../libs/contracts/src';
 import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
 import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
+import { problemOccurrences } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
 import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
@@ -104,7 +105,7 @@ export class ReportIntakeService {
   async acceptProblemDirArchive(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult> {
     if (!archive?.length) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
     let problemType: string;
-    let occurrences = 1;
+    let occurrences: number;
     try {
       const dir = toProblemDirectory(await readArchive(archive, this.config.limits.archive));
       problemType = dir.text('type')!.trim();
@@ -118,11 +119,11 @@ export class ReportIntakeService {
           `${problemType} problem directory has no stack: expected one of ${PROBLEM_TYPE_SPECS[problemType].stackElements.join(', ')}`,
         );
       }
-      occurrences = meta.occurrences ?? Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1);
+      occurrences = meta.occurrences ?? problemOccurrences(dir);
     } catch (error) {
       throw error instanceof ArchiveRejectedError ? archiveHttpError(error) : error;
     }
-    const result = await this.store('problem-dir', archive, archive, 'archive', { ...meta }, occurrences);
+    const result = await this.store('problem-dir', archive, archive, 'archive', { ...meta, occurrences });
     return { ...result, problemType };
   }
 
@@ -197,7 +198,6 @@ export class ReportIntakeService {
     payload: Buffer,
     encoding: string,
     meta: IntakeMeta,
-    occurrences = 1,
   ): Promise<IntakeResult> {
     const id = meta.reportId ?? randomUUID();
     const created = await this.rawReports.insertOnce({
@@ -209,7 +209,7 @@ export class ReportIntakeService {
       contentSha256: createHash('sha256').update(original).digest('hex'),
       hostId: meta.hostId,
       labels: meta.labels,
-      occurrences,
+      occurrences: meta.occurrences,
     });
     if (created) {
       this.logger.log({ msg: 'report stored', reportId: id, kind, source: meta.source, bytes: payload.length });

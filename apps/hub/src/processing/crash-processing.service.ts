@@ -89,7 +89,6 @@ export class CrashProcessingService {
           crashedAt: decoded.crashedAt,
           hostKey: decoded.hostKey,
           labels: decoded.labels,
-          occurrences: decoded.input.occurrences,
         });
         await this.rawReports.finish(m, reportId, 'processed', null);
         this.logger.log({ msg: 'report grouped', reportId, jobId, attempt, candidateId, method: grouping.method, distance: grouping.distance });
