@@ -13,7 +13,9 @@ const machineId = hex(32, 32);
 const word = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), minLength: 3, maxLength: 10 });
 const email = fc.tuple(word, word, fc.constantFrom('com', 'org', 'net', 'de')).map(([u, d, t]) => `${u}@${d}.${t}`);
 const fqdn = fc.tuple(word, word, fc.constantFrom('com', 'net', 'local', 'ru')).map(([h, d, t]) => `${h}.${d}.${t}`);
-const secretAssignment = fc.tuple(fc.constantFrom('password', 'token', 'passwd', 'api_key', 'secret'), fc.constantFrom('=', ': '), word).map(([k, sep, v]) => ({ text: `${k}${sep}${v}`, secret: v }));
+// The secret carries digits so that it cannot also occur as filler or as a word of the output's own keys.
+const secretValue = fc.tuple(word, fc.integer({ min: 10, max: 99999 })).map(([w, n]) => `${w}${n}`);
+const secretAssignment = fc.tuple(fc.constantFrom('password', 'token', 'passwd', 'api_key', 'secret'), fc.constantFrom('=', ': '), secretValue).map(([k, sep, v]) => ({ text: `${k}${sep}${v}`, secret: v }));
 const knownValue = fc.tuple(word, fc.nat(999)).map(([w, n]) => `${w}-${n}`);
 
 /** A sensitive value and the text it hides in. */
