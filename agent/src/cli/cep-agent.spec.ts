@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildHostRoot, ubuntuHostLayout } from '../../test/fixture-host.helper';
@@ -48,7 +48,7 @@ describe('cep-agent CLI', () => {
     expect(['mon', 'tue', 'wed', 'thu', 'fri']).toContain(status.nextDue.day);
   });
 
-  it('preview prints the manifest and every member; send honours consent; reset-id changes the id', async () => {
+  it('preview prints the manifest and every member; send honours consent; reset-id changes the id and erasure key', async () => {
     const { file, work } = writeConfig();
     const preview = await cli(['--config', file, 'preview', '--only', 'memory']);
     expect(preview.out).toMatch(/==> manifest.json \(report.tar.gz, \d+ bytes\)/);
@@ -61,10 +61,15 @@ describe('cep-agent CLI', () => {
     expect(sent).toMatchObject({ code: 0, out: 'sent 1 report(s); 0 left in the spool' });
 
     const before = JSON.parse((await cli(['--config', file, 'status'])).out).hostId as string;
+    const keyFile = path.join(work, 'state', 'erasure-key');
+    const keyBefore = readFileSync(keyFile, 'utf8');
     const reset = await cli(['--config', file, 'reset-id']);
     expect(reset.out).toMatch(/^[0-9a-f-]{36}$/);
     expect(reset.out).not.toBe(before);
     expect(JSON.parse((await cli(['--config', file, 'status'])).out).hostId).toBe(reset.out);
+    // A clone keeps the copied key; the re-keyed original must not be erasable with it.
+    expect(readFileSync(keyFile, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(readFileSync(keyFile, 'utf8')).not.toBe(keyBefore);
   });
 
   it('crashes list shows found problems; send needs consent and a hub', async () => {

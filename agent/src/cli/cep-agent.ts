@@ -5,9 +5,10 @@ import { ALL_COLLECTOR_NAMES } from '../collectors/collector-registry';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadAgentConfig } from '../config/agent-config';
 import { crashesCommand, CRASH_SUBCOMMANDS } from '../crashes/crashes-command';
 import { resolveRigSettings } from '../crashes/rig-settings';
+import { eraseCommand } from '../erasure/erase-command';
 import { readReport } from '../report/report-builder';
 import { AgentRuntime } from '../runtime/agent-runtime';
-import { resetHostId } from '../state/host-identity';
+import { resetIdentity } from '../state/host-identity';
 
 const USAGE = `usage: cep-agent [--config FILE] <command>
   run [--rig]          follow the timetable (daemon) and watch for crashes
@@ -15,7 +16,9 @@ const USAGE = `usage: cep-agent [--config FILE] <command>
   preview [--only N]   print exactly what would be sent (manifest and every file of the report)
   send                 collect everything now, spool the report and deliver the spool
   status               last run per collector, spool size, next due slot
-  reset-id             replace the random host id
+  reset-id             replace the random host id and its erasure key
+  erase [--dry-run]    have the hub erase everything it holds about this host, check that it did,
+                       then start afresh: new host id and erasure key, spooled reports dropped
   crashes list         problems found in the dump locations, and whether they were sent
   crashes preview      print exactly what would be sent for each unsent problem
   crashes send [--rig] spool and deliver every unsent problem (and occurrence updates)
@@ -36,6 +39,7 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
         config: { type: 'string', short: 'c' },
         only: { type: 'string', multiple: true },
         rig: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -67,9 +71,11 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
     throw e;
   }
   if (command === 'reset-id') {
-    out(await resetHostId(config.state_dir));
+    out((await resetIdentity(config.state_dir)).hostId);
     return 0;
   }
+  // Before the runtime, which would make an id and key where there are none: erasing those is pointless.
+  if (command === 'erase') return eraseCommand(config, { dryRun: parsed.values['dry-run'] === true }, out, err);
   const runtime = await AgentRuntime.create(config, { log: err });
   const rig = resolveRigSettings(config.rig, process.env, parsed.values.rig === true);
   // Timetable order whatever order --only was given in, so reports always list collectors alike.
@@ -82,7 +88,7 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
       return 0;
     }
     case 'preview': {
-      const report = await runtime.build(await runtime.collect(names, { record: false }));
+      const report = await runtime.build(await runtime.collect(names, { record: false }), { record: false });
       for (const [file, text] of await readReport(report.tarball)) out(`==> ${file}${file === CEP_MANIFEST_FILE ? ` (report.tar.gz, ${report.tarball.length} bytes)` : ''}\n${text}`);
       if (!config.enabled) out('\nCEP is disabled (enabled: false): nothing is sent until consent is given in the config.');
       return 0;
@@ -92,7 +98,7 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
         err('CEP is disabled (enabled: false in the config); nothing sent');
         return 1;
       }
-      await runtime.enqueue(await runtime.build(await runtime.collect(names, { record: true })));
+      await runtime.enqueue(await runtime.build(await runtime.collect(names, { record: true }), { record: true }));
       const result = await runtime.deliver({ maxFailures: 3 });
       out(`sent ${result.sent.length} report(s); ${result.remaining} left in the spool`);
       return result.remaining === 0 ? 0 : 1;

@@ -12,6 +12,7 @@ import { Spool } from './spool';
 
 const HOST_ID = '5b3c1f7e-2d4a-4c6b-9e8f-1a2b3c4d5e6f';
 const TOKEN = 'test-token';
+const KEY_HASH = 'ab'.repeat(32);
 
 type Behaviour = 'refuse' | 'hang' | 'accept' | 'reject';
 
@@ -64,7 +65,7 @@ async function spoolWith(dir: string, count: number, clock: FakeClock, max = 50)
   const spool = new Spool(dir, max, () => undefined);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const report = await buildReport([], HOST_ID, new Date(clock.now()));
+    const report = await buildReport([], { hostId: HOST_ID, sequence: i + 1, erasureKeyHash: KEY_HASH }, new Date(clock.now()));
     await spool.enqueue(report.reportId, report.tarball, clock.now() + i);
     ids.push(report.reportId);
   }

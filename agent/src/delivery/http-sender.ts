@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import { CEP_HOST_ID_HEADER, CEP_REPORT_ID_HEADER, CEP_REPORTS_PATH } from '../../../libs/contracts/src/cep';
 import { CRASH_ARCHIVES_PATH, CRASH_REPORTS_PATH } from '../../../libs/contracts/src/crash/crash-delivery';
 import type { Clock } from '../schedule/clock';
+import { hubEndpoint } from './hub-request';
 import type { Spool, SpoolKind, SpooledReport } from './spool';
 
 /** Route and body type per kind of spooled report. */
@@ -60,12 +61,10 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
  * so lost responses cause no duplicates.
  */
 export class HttpSender {
-  private readonly base: string;
   private readonly log: (message: string) => void;
   private readonly random: () => number;
 
   constructor(private readonly opts: HttpSenderOptions) {
-    this.base = opts.hubUrl.endsWith('/') ? opts.hubUrl : `${opts.hubUrl}/`;
     this.log = opts.log ?? ((m) => console.warn(m));
     this.random = opts.random ?? Math.random;
   }
@@ -109,7 +108,7 @@ export class HttpSender {
     const body = await this.opts.spool.read(entry);
     if (!body) return { kind: 'transient', reason: 'spool file vanished' };
     const route = ROUTES[entry.kind];
-    const endpoint = new URL(route.path.replace(/^\//, ''), this.base);
+    const endpoint = hubEndpoint(this.opts.hubUrl, route.path);
     const headers: http.OutgoingHttpHeaders = {
       ...(await this.opts.spool.headers(entry)),
       'content-type': route.contentType,

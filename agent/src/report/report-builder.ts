@@ -28,15 +28,26 @@ export function collectorFile(result: CollectorResult): CollectorFile {
   return { name: result.name, version: result.version, status: result.status, data: result.status === 'ok' ? result.data : null };
 }
 
+/** Who built a report, as the manifest states it. */
+export interface ReportOrigin {
+  hostId: string;
+  /** This report's number among those built under `hostId`. */
+  sequence: number;
+  /** sha256 of the erasure key, so the hub can later check an erasure request. */
+  erasureKeyHash: string;
+}
+
 /** report.tar.gz = manifest.json + one `<collector>.json` per result, in run order. */
-export async function buildReport(results: CollectorResult[], hostId: string, createdAt: Date): Promise<BuiltReport> {
+export async function buildReport(results: CollectorResult[], origin: ReportOrigin, createdAt: Date): Promise<BuiltReport> {
   const reportId = randomUUID();
   const manifest = reportManifestSchema.parse({
     schemaVersion: CEP_REPORT_SCHEMA_VERSION,
     agentVersion: AGENT_VERSION,
-    hostId,
+    hostId: origin.hostId,
     reportId,
     createdAt: createdAt.toISOString(),
+    sequence: origin.sequence,
+    erasureKeyHash: origin.erasureKeyHash,
     collectors: results.map((r) => ({
       name: r.name,
       version: r.version,

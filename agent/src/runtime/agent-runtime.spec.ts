@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +8,7 @@ import { buildHostRoot, SEEDED_SECRETS, virtuozzoHostCommands, virtuozzoHostLayo
 import { parseAgentConfig, type AgentConfigInput } from '../config/agent-config';
 import { ProcessCommandRunner, RecordedCommandRunner, type CommandRunner } from '../host/command-runner';
 import { readReport } from '../report/report-builder';
+import { resetIdentity } from '../state/host-identity';
 import { AgentRuntime } from './agent-runtime';
 
 const SCRIPTS = '/usr/share/virtuozzo/cep-scripts';
@@ -43,7 +45,7 @@ describe('privacy: nothing seeded into the fixture host reaches the report', () 
     writeScript(root, SCRIPTS, 'inventory', `cat <<'JSON'\n${JSON.stringify({ host: S.fqdn, short: S.hostname, ip: S.ipv4, ip6: S.ipv6, mac: S.mac, admin: S.email, user: S.user, auth: `token=${S.token}`, note: `password: ${S.password}`, serial: S.diskSerial, vm: S.vmName, ct: S.ctName, machine: S.machineId, uuid: S.productUuid, [S.ctHostname]: 1 })}\nJSON`);
     const runtime = await AgentRuntime.create(configFor(root), { runner: hybridRunner() });
     const results = await runtime.collect(runtime.enabledCollectors(), { record: true });
-    const report = await runtime.build(results);
+    const report = await runtime.build(results, { record: true });
 
     const bytes = gunzipSync(report.tarball).toString('latin1').toLowerCase();
     const needles = [...Object.values(S), S.wwn.slice(2), S.vmUuid.slice(1, -1), 'jane operator', S.slaveMac];
@@ -98,7 +100,7 @@ describe('misbehaving collectors are isolated', () => {
       'script.writable': 'rejected',
       disks: 'ok',
     });
-    const files = await readReport((await runtime.build(results)).tarball);
+    const files = await readReport((await runtime.build(results, { record: false })).tarball);
     const manifest = reportManifestSchema.parse(JSON.parse(files.get(CEP_MANIFEST_FILE)!));
     expect(manifest.collectors.find((c) => c.name === 'script.garbage')?.reason).toBe('output is not JSON');
     expect(manifest.collectors.find((c) => c.name === 'memory')?.reason).toMatch(/no result within 200 ms/);
@@ -113,5 +115,36 @@ describe('misbehaving collectors are isolated', () => {
     const [result] = await runtime.collect(['cpu'], { record: false });
     expect(result).toMatchObject({ status: 'rejected', data: null });
     expect(result.reason).not.toContain('leak');
+  });
+});
+
+describe('report sequence and erasure key hash in the manifest', () => {
+  async function manifestOf(runtime: AgentRuntime, record: boolean) {
+    const files = await readReport((await runtime.build([], { record })).tarball);
+    return reportManifestSchema.parse(JSON.parse(files.get(CEP_MANIFEST_FILE)!));
+  }
+
+  it('counts every recorded build, across restarts; preview shows the next number without using it', async () => {
+    const config = configFor(buildHostRoot({}));
+    const first = await AgentRuntime.create(config, { runner: new RecordedCommandRunner({}) });
+    expect((await manifestOf(first, true)).sequence).toBe(1);
+    expect((await manifestOf(first, false)).sequence).toBe(2);
+    expect((await manifestOf(first, true)).sequence).toBe(2);
+    // A new process: the count comes from the state dir.
+    const restarted = await AgentRuntime.create(config, { runner: new RecordedCommandRunner({}) });
+    expect(restarted.hostId).toBe(first.hostId);
+    expect((await manifestOf(restarted, true)).sequence).toBe(3);
+    await resetIdentity(config.state_dir);
+    expect((await manifestOf(await AgentRuntime.create(config, { runner: new RecordedCommandRunner({}) }), true)).sequence).toBe(1);
+  });
+
+  it('every manifest carries sha256 of the erasure key in the state dir, never the key', async () => {
+    const config = configFor(buildHostRoot({}));
+    const runtime = await AgentRuntime.create(config, { runner: new RecordedCommandRunner({}) });
+    const key = readFileSync(path.join(config.state_dir, 'erasure-key'), 'utf8').trim();
+    const report = await runtime.build([], { record: true });
+    const manifest = reportManifestSchema.parse(JSON.parse((await readReport(report.tarball)).get(CEP_MANIFEST_FILE)!));
+    expect(manifest).toMatchObject({ hostId: runtime.hostId, erasureKeyHash: createHash('sha256').update(key).digest('hex') });
+    expect(gunzipSync(report.tarball).toString('latin1')).not.toContain(key);
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { BuiltinCollectorName } from '../../../libs/contracts/src/cep';
 import type { Collector, CollectorContext } from '../collectors/collector';
 import { ALL_COLLECTOR_NAMES, BUILTIN_COLLECTORS, EXTERNAL_SCRIPTS, type CollectorName } from '../collectors/collector-registry';
@@ -11,6 +10,7 @@ import { singleFlight, watchCrashRoots } from '../crashes/crash-watcher';
 import type { RigSettings } from '../crashes/rig-settings';
 import { deliverToFile } from '../delivery/file-sender';
 import { HttpSender, type FlushResult } from '../delivery/http-sender';
+import { hubConnection } from '../delivery/hub-request';
 import { Spool } from '../delivery/spool';
 import { ProcessCommandRunner, type CommandRunner } from '../host/command-runner';
 import { HostFs } from '../host/host-fs';
@@ -21,7 +21,9 @@ import { buildReport, type BuiltReport } from '../report/report-builder';
 import { storeLatestOutputs } from '../report/output-store';
 import { systemClock, type Clock } from '../schedule/clock';
 import { DEFAULT_TIMETABLE, Schedule, type Slot } from '../schedule/timetable';
-import { loadOrCreateHostId } from '../state/host-identity';
+import { erasureKeyHash } from '../state/erasure-key';
+import { loadOrCreateIdentity, type HostIdentity } from '../state/host-identity';
+import { nextReportSequence, readReportSequence } from '../state/report-sequence';
 import { readRunState, writeRunState, type CollectorRunRecord } from '../state/run-state';
 
 export interface AgentDeps {
@@ -48,21 +50,26 @@ export class AgentRuntime {
   private readonly runner: CommandRunner;
   private readonly log: (message: string) => void;
   private readonly schedule: Schedule;
+  readonly hostId: string;
+  /** Only the hash: the key itself is read from the state dir by `erase` alone. */
+  readonly erasureKeyHash: string;
 
   private constructor(
     readonly config: AgentConfig,
-    readonly hostId: string,
+    identity: HostIdentity,
     private readonly deps: AgentDeps,
   ) {
+    this.hostId = identity.hostId;
+    this.erasureKeyHash = erasureKeyHash(identity.erasureKey);
     this.clock = deps.clock ?? systemClock;
     this.runner = deps.runner ?? new ProcessCommandRunner();
     this.log = deps.log ?? ((m) => console.warn(m));
     this.spool = new Spool(config.spool_dir, config.spool_max_reports, this.log);
-    this.schedule = new Schedule(config.timetable ?? DEFAULT_TIMETABLE, config.report_period, hostId);
+    this.schedule = new Schedule(config.timetable ?? DEFAULT_TIMETABLE, config.report_period, this.hostId);
   }
 
   static async create(config: AgentConfig, deps: AgentDeps = {}): Promise<AgentRuntime> {
-    return new AgentRuntime(config, await loadOrCreateHostId(config.state_dir), deps);
+    return new AgentRuntime(config, await loadOrCreateIdentity(config.state_dir), deps);
   }
 
   /** Enabled collectors in timetable order (the order reports list them in). */
@@ -104,8 +111,14 @@ export class AgentRuntime {
     return results;
   }
 
-  build(results: CollectorResult[]): Promise<BuiltReport> {
-    return buildReport(results, this.hostId, new Date(this.clock.now()));
+  /**
+   * With `record`, the report counts towards the sequence (it is to be sent); without, as for
+   * `preview`, it shows the number the next recorded report will carry and leaves no trace.
+   */
+  async build(results: CollectorResult[], { record }: { record: boolean }): Promise<BuiltReport> {
+    const stateDir = this.config.state_dir;
+    const sequence = record ? await nextReportSequence(stateDir, this.hostId) : (await readReportSequence(stateDir, this.hostId)) + 1;
+    return buildReport(results, { hostId: this.hostId, sequence, erasureKeyHash: this.erasureKeyHash }, new Date(this.clock.now()));
   }
 
   async enqueue(report: BuiltReport): Promise<void> {
@@ -114,16 +127,16 @@ export class AgentRuntime {
 
   /** `token` (a rig's API token) replaces the configured one. */
   sender(token?: string): HttpSender | undefined {
-    const p = this.config.protocol;
-    if (p.type !== 'HTTP') return undefined;
+    const conn = hubConnection(this.config);
+    if (!conn) return undefined;
     return new HttpSender({
-      hubUrl: p.hub_url,
-      token: token ?? p.token,
-      ca: p.ca_file ? readFileSync(p.ca_file, 'utf8') : undefined,
+      hubUrl: conn.hubUrl,
+      token: token ?? conn.token,
+      ca: conn.ca,
       hostId: this.hostId,
       spool: this.spool,
       clock: this.clock,
-      timeoutMs: this.config.http_timeout,
+      timeoutMs: conn.timeoutMs,
       retryInitialMs: this.config.retry_initial,
       retryMaxMs: this.config.retry_max,
       log: this.log,
@@ -206,7 +219,7 @@ export class AgentRuntime {
       }
       const names = slot.collectors.filter((n) => isCollectorEnabled(this.config, n));
       const results = await this.collect(names, { record: true });
-      await this.enqueue(await this.build(results));
+      await this.enqueue(await this.build(results, { record: true }));
       await writeRunState(this.config.state_dir, { ...(await readRunState(this.config.state_dir)), lastSlotAt: slot.at });
       cursor = slot.at;
       onSlot?.(slot, results);

@@ -2,3 +2,4 @@ export * from './crash/ureport.schema';
 export * from './crash/crash-report-api.schema';
 export * from './crash/crash-delivery';
 export * from './zod-error-message';
+export * from './fleet';

@@ -8,6 +8,8 @@ export const CEP_REPORTS_PATH = '/api/v1/cep-reports';
 export const CEP_REPORT_ID_HEADER = 'x-report-id';
 export const CEP_HOST_ID_HEADER = 'x-host-id';
 export const CEP_MANIFEST_FILE = 'manifest.json';
+/** Erasure of everything the hub holds about a host: DELETE with `Authorization: Bearer <erasure key>`. */
+export const HOSTS_PATH = '/api/v1/hosts';
 
 export const collectorStatusSchema = z.enum([
   'ok',
@@ -40,6 +42,10 @@ export const reportManifestSchema = z.strictObject({
   hostId: z.uuid(),
   reportId: z.uuid(),
   createdAt: z.iso.datetime(),
+  /** Reports built by this installation so far; two reports with one number reveal a cloned host. */
+  sequence: z.number().int().positive().optional(),
+  /** sha256 (hex) of the secret the agent keeps to ask for its host's erasure. */
+  erasureKeyHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   collectors: z.array(manifestCollectorEntrySchema),
 });
 export type ReportManifest = z.infer<typeof reportManifestSchema>;

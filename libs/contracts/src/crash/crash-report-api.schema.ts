@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HARDWARE_FILTER_NAMES, HardwareFilterName } from '../fleet/hardware-filters';
 import { UReportV2Schema } from './ureport.schema';
 
 /** Labels a test rig attaches (rig name, test run, build, test name); free keys, bounded size. */
@@ -34,6 +35,13 @@ export const CandidateQuerySchema = z.object({
   lastSeenFrom: z.iso.datetime({ offset: true }).optional(),
   lastSeenTo: z.iso.datetime({ offset: true }).optional(),
   function: z.string().min(1).max(256).optional().describe('text matched against normalized frame names'),
+  ...(Object.fromEntries(HARDWARE_FILTER_NAMES.map((name) => [name, csv])) as Record<HardwareFilterName, typeof csv>),
+  attr: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().regex(/^[a-z][a-z.]*=.+$/, 'attr filter is attribute=value, e.g. disk.model=Samsung SSD 980')).max(20))
+    .optional()
+    .describe('any host attribute as attribute=value, repeatable: values of one attribute are alternatives, different attributes must all hold'),
   sort: z.enum(['count', 'lastSeen', 'hosts', 'hot']).default('count'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),

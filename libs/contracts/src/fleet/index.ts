@@ -1,0 +1,2 @@
+export * from './fleet-api.schema';
+export * from './hardware-filters';
