@@ -38,6 +38,16 @@ export const HubEnvSchema = z.object({
   ELASTICSEARCH_URL: z.string().url().optional(),
   ELASTICSEARCH_INDEX: z.string().default('hub-candidates'),
   INGEST_TOKEN: z.string().min(1).optional().describe('when set, /api/v1 ingestion requires Bearer <token>'),
+  ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token for host views and erasure on any host\'s behalf'),
+  LIVE_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14).describe('a server is live if it reported within this many days'),
+  STATS_MIN_HOSTS: z.coerce.number().int().min(1).default(5).describe('public statistics suppress cells with fewer hosts'),
+  CEP_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).default(30).describe('processed report.tar.gz are deleted after this many days'),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000).describe('how often the retention sweep runs'),
+  GEOIP_DB_PATH: z.string().optional().describe('IP-to-country MMDB; default: the bundled @ip-location-db package; "off" disables'),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .describe('comma-separated addresses/CIDRs whose X-Forwarded-For is honoured; unset = none'),
 });
 
 export type HubEnv = z.infer<typeof HubEnvSchema>;
@@ -57,6 +67,16 @@ export interface HubConfig {
   grouping: { threshold: number; hotWindowDays: number };
   search: { backend: 'postgres' } | { backend: 'elasticsearch'; url: string; index: string };
   ingestToken?: string;
+  adminToken?: string;
+  fleet: { liveWindowDays: number; statsMinHosts: number; cepRawRetentionDays: number; retentionIntervalMs: number };
+  /** null: country lookup switched off. */
+  geoipDbPath: string | null;
+  trustedProxies: string[];
+}
+
+/** The IP-to-country database shipped as an npm package (CC0, RIR whois + ASN data). */
+function bundledGeoipDb(): string {
+  return require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
 }
 
 export class ConfigError extends Error {}
@@ -106,5 +126,14 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         ? { backend: 'elasticsearch', url: e.ELASTICSEARCH_URL!, index: e.ELASTICSEARCH_INDEX }
         : { backend: 'postgres' },
     ingestToken: e.INGEST_TOKEN,
+    adminToken: e.ADMIN_TOKEN,
+    fleet: {
+      liveWindowDays: e.LIVE_WINDOW_DAYS,
+      statsMinHosts: e.STATS_MIN_HOSTS,
+      cepRawRetentionDays: e.CEP_RAW_RETENTION_DAYS,
+      retentionIntervalMs: e.RETENTION_INTERVAL_MS,
+    },
+    geoipDbPath: e.GEOIP_DB_PATH === 'off' ? null : (e.GEOIP_DB_PATH ?? bundledGeoipDb()),
+    trustedProxies: (e.TRUSTED_PROXIES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
   };
 }

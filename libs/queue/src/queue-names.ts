@@ -7,15 +7,14 @@ export const QUEUES = {
 
 export const JOBS = {
   processCrashReport: 'process-crash-report',
+  processCepReport: 'process-cep-report',
 } as const;
 
-/**
- * Which job processes each kind of stored report. CEP reports are stored and kept queued
- * until their processor exists (issue 5); kinds absent here are never enqueued.
- */
-export const JOB_FOR_REPORT_KIND: Partial<Record<'ureport' | 'problem-dir' | 'cep', JobName>> = {
+/** Which job processes each kind of stored report. */
+export const JOB_FOR_REPORT_KIND: Record<'ureport' | 'problem-dir' | 'cep', JobName> = {
   ureport: JOBS.processCrashReport,
   'problem-dir': JOBS.processCrashReport,
+  cep: JOBS.processCepReport,
 };
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

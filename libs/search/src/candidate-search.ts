@@ -34,6 +34,8 @@ export interface CrashReportSearchDoc {
   kernel: string | null;
   labels: Record<string, string>;
   hostKey: string | null;
+  /** `attribute=value` facts of the crashing host (profile at crash time + the crash's own). */
+  hardwareAttrs: string[];
   /** ISO 8601 timestamp. */
   crashedAt: string;
 }

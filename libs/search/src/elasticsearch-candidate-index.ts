@@ -26,6 +26,7 @@ export const CRASH_REPORT_MAPPINGS: estypes.MappingTypeMapping = {
     // Label names are free (up to 32 per report); flattened avoids one mapped field per name.
     labels: { type: 'flattened' },
     hostKey: { type: 'keyword' },
+    hardwareAttrs: { type: 'keyword' },
     crashedAt: { type: 'date' },
   },
 };

@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { CandidateQuery } from '../../contracts/src';
 import type { CandidatePage } from './candidate-search';
+import { hardwareFilterGroups } from './hardware-filter-groups';
 
 /** Terms-agg orderings per sort; `_key` breaks ties so pages are stable (as `c.id` does in SQL). */
 const ORDERS: Record<CandidateQuery['sort'], Record<string, estypes.SortOrder>> = {
@@ -108,6 +109,7 @@ function reportFilters(q: CandidateQuery): estypes.QueryDslQueryContainer[] {
     filters.push({ term: { [`labels.${q.label.slice(0, at)}`]: q.label.slice(at + 1) } });
   }
   if (q.function) filters.push(functionFilter(q.function));
+  for (const group of hardwareFilterGroups(q)) terms('hardwareAttrs', group);
   return filters;
 }
 

@@ -1,5 +1,6 @@
 import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { syncCrashHardware } from '../../storage/src/crash-hardware-sql';
 import { hubDataSourceOptions } from '../../storage/src/database-options';
 import { describeRankingContract, expectedPage, HOT_SINCE, query, syntheticReports } from '../test/candidate-search-fixture';
 import { PostgresCandidateSearch } from './postgres-candidate-search';
@@ -55,10 +56,11 @@ describe('PostgresCandidateSearch', () => {
     for (const d of docs) {
       await ds.query(
         `INSERT INTO crash_report (id, candidate_id, family, problem_type, component, crashed_at, host_key, package_version,
-                                   os_release, kernel, exact_hash, signature_text, normalized_frames, labels, grouping)
-         VALUES ($1, $2, $3, 'CCpp', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '{}')`,
+                                   os_release, kernel, exact_hash, signature_text, normalized_frames, labels, grouping, hardware_attrs)
+         VALUES ($1, $2, $3, 'CCpp', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '{}', $14)`,
         [d.reportId, d.candidateId, d.family, d.component, d.crashedAt, d.hostKey, d.packageVersion, d.osRelease, d.kernel,
-          `hash-${d.candidateId}`, d.signatureText, JSON.stringify(d.functions.map((f) => ({ function: f }))), JSON.stringify(d.labels)],
+          `hash-${d.candidateId}`, d.signatureText, JSON.stringify(d.functions.map((f) => ({ function: f }))), JSON.stringify(d.labels),
+          d.hardwareAttrs],
       );
     }
     // A candidate merged away must never be listed, even with a stale report still pointing at it.
@@ -78,6 +80,8 @@ describe('PostgresCandidateSearch', () => {
          FROM crash_report LIMIT 1`,
       [merged],
     );
+    // Hardware filters read the integer-coded copy the hub's writers keep next to crash_report.
+    await syncCrashHardware(ds);
   }
 
   describeRankingContract(() => search, docs);

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { CandidateQuery } from '../../contracts/src';
+import { hardwareAttributeIds } from '../../storage/src/crash-hardware-sql';
 import { CandidateSearch, type CandidatePage } from './candidate-search';
+import { hardwareFilterGroups } from './hardware-filter-groups';
 
 const SORTS: Record<CandidateQuery['sort'], string> = {
   count: 'm.matched_reports DESC',
@@ -11,7 +13,7 @@ const SORTS: Record<CandidateQuery['sort'], string> = {
 
 /**
  * Ranks candidates straight from the hub's tables. Report-level filters (version, OS, kernel,
- * label, function) aggregate the matching crash_report rows, so the numbers mean the same as the
+ * label, function, host hardware) aggregate the matching crash_report rows, so the numbers mean the same as the
  * Elasticsearch backend's; without them the counters kept on bug_candidate are used instead.
  */
 export class PostgresCandidateSearch extends CandidateSearch {
@@ -36,19 +38,27 @@ export class PostgresCandidateSearch extends CandidateSearch {
       const at = q.label.indexOf('=');
       reportWhere.push(`r.labels ->> ${p(q.label.slice(0, at))} = ${p(q.label.slice(at + 1))}`);
     }
+    // One GIN-indexed overlap test per attribute (any of its values), on the narrow integer-coded copy.
+    const hardwareWhere = hardwareFilterGroups(q).map((group) => `h.attr_ids && ${hardwareAttributeIds(p(group))}`);
     if (q.function) {
       const like = p(`%${q.function.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
       reportWhere.push(
         `(r.signature_text ILIKE ${like} OR EXISTS (SELECT 1 FROM jsonb_array_elements(r.normalized_frames) AS f(frame) WHERE f.frame ->> 'function' ILIKE ${like}))`,
       );
     }
-    const matched = reportWhere.length
-      ? `SELECT r.candidate_id AS id, count(*)::int AS matched_reports, count(DISTINCT r.host_key)::int AS matched_hosts,
-                count(*) FILTER (WHERE r.crashed_at >= $1)::int AS hot_count,
-                min(r.crashed_at) AS first_seen, max(r.crashed_at) AS last_seen
-           FROM crash_report r JOIN bug_candidate c ON c.id = r.candidate_id
-          WHERE ${[...candidateWhere, ...reportWhere].join(' AND ')}
-          GROUP BY r.candidate_id`
+    // With hardware filters the matching rows come from crash_hardware (~100 bytes a report, against
+    // crash_report's ~2 KB); crash_report is joined only for the other report-level filters.
+    const t = hardwareWhere.length ? 'h' : 'r';
+    const reports = hardwareWhere.length
+      ? `crash_hardware h JOIN bug_candidate c ON c.id = h.candidate_id${reportWhere.length ? ' JOIN crash_report r ON r.id = h.report_id' : ''}`
+      : 'crash_report r JOIN bug_candidate c ON c.id = r.candidate_id';
+    const matched = reportWhere.length || hardwareWhere.length
+      ? `SELECT ${t}.candidate_id AS id, count(*)::int AS matched_reports, count(DISTINCT ${t}.host_key)::int AS matched_hosts,
+                count(*) FILTER (WHERE ${t}.crashed_at >= $1)::int AS hot_count,
+                min(${t}.crashed_at) AS first_seen, max(${t}.crashed_at) AS last_seen
+           FROM ${reports}
+          WHERE ${[...candidateWhere, ...hardwareWhere, ...reportWhere].join(' AND ')}
+          GROUP BY ${t}.candidate_id`
       : `SELECT c.id, c.report_count AS matched_reports, c.host_count AS matched_hosts,
                 (SELECT count(*)::int FROM crash_report r WHERE r.candidate_id = c.id AND r.crashed_at >= $1) AS hot_count,
                 c.first_seen, c.last_seen
@@ -60,19 +70,23 @@ export class PostgresCandidateSearch extends CandidateSearch {
     if (q.lastSeenFrom) windows.push(`m.last_seen >= ${p(q.lastSeenFrom)}`);
     if (q.lastSeenTo) windows.push(`m.last_seen < ${p(q.lastSeenTo)}`);
     const from = `FROM (${matched}) m ${windows.length ? `WHERE ${windows.join(' AND ')}` : ''}`;
-    const totalRows: Array<{ total: number }> = await this.dataSource.query(
-      `SELECT count(*)::int AS total ${from}`,
-      [...params],
-    );
-    const rows: Array<{ id: string; matched_reports: number; matched_hosts: number; hot_count: number; last_seen: Date }> =
+    const countParams = [...params];
+    // The total rides along as a window count: the matching reports are aggregated once, not twice.
+    const rows: Array<{ id: string; matched_reports: number; matched_hosts: number; hot_count: number; last_seen: Date; total: number }> =
       await this.dataSource.query(
-        `SELECT m.id, m.matched_reports, m.matched_hosts, m.hot_count, m.last_seen ${from}
+        `SELECT m.id, m.matched_reports, m.matched_hosts, m.hot_count, m.last_seen, count(*) OVER ()::int AS total ${from}
           ORDER BY ${SORTS[q.sort]}, m.id
           LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`,
         params,
       );
+    let total = rows[0]?.total ?? 0;
+    // Only a page past the end carries no row to read the total from.
+    if (!rows.length && q.offset > 0) {
+      const counted: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total ${from}`, countParams);
+      total = counted[0]?.total ?? 0;
+    }
     return {
-      total: totalRows[0]?.total ?? 0,
+      total,
       items: rows.map((r) => ({
         id: r.id,
         matchedReports: r.matched_reports,

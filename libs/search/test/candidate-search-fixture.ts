@@ -1,5 +1,6 @@
 import { CandidateQuerySchema, type CandidateQuery } from '../../contracts/src';
 import type { CandidatePage, CandidateSearch, CrashReportSearchDoc } from '../src/candidate-search';
+import { hardwareFilterGroups } from '../src/hardware-filter-groups';
 
 /**
  * Synthetic reports shared by the backend specs, and an independent, in-memory statement of what
@@ -37,6 +38,9 @@ const OS = ['vz7', 'vz8', 'vz9'];
 const KERNELS = ['3.10.0-1160', '4.18.0-477', '5.14.0-362'];
 const RIGS = ['alpha', 'beta'];
 
+const CPU_VENDORS = ['AMD', 'Intel'];
+const DISK_KINDS = ['nvme', 'ssd', 'hdd'];
+
 /** Deterministic spread: every value of every facet occurs, hosts repeat and some are missing. */
 export function syntheticReports(): CrashReportSearchDoc[] {
   const docs: CrashReportSearchDoc[] = [];
@@ -62,6 +66,16 @@ export function syntheticReports(): CrashReportSearchDoc[] {
         kernel: KERNELS[(r + ci * 2) % 3]!,
         labels,
         hostKey: r % 7 === 0 ? null : `host-${(r * 5 + ci) % 9}`,
+        // Some reports know no hardware at all; disks are multi-valued.
+        hardwareAttrs:
+          r % 4 === 0
+            ? []
+            : [
+                `cpu.vendor=${CPU_VENDORS[(r + ci) % 2]}`,
+                `disk.kind=${DISK_KINDS[r % 3]}`,
+                ...(r % 5 === 1 ? ['disk.kind=hdd'] : []),
+                `origin=${r % 6 === 0 ? 'rig' : 'field'}`,
+              ].sort(),
         crashedAt: new Date(NOW.getTime() - daysAgo * 86_400_000 - r * 60_000).toISOString(),
       });
     }
@@ -92,6 +106,11 @@ export const FILTERS: Array<Record<string, string>> = [
   { firstSeenFrom: '2026-10-01T00:00:00Z', lastSeenTo: '2026-11-15T00:00:00Z' },
   { type: 'core', packageVersion: '1.0,2.0', label: 'rig=beta' },
   { osRelease: 'vz7', lastSeenFrom: '2026-10-20T00:00:00Z' },
+  { cpuVendor: 'AMD' },
+  { cpuVendor: 'Intel', diskKind: 'nvme,hdd' },
+  { attr: 'disk.kind=hdd', origin: 'rig' },
+  { type: 'core', diskKind: 'ssd' },
+  // Last: the one filter that matches nothing.
   { kernel: 'no-such-kernel' },
 ];
 
@@ -106,6 +125,7 @@ export function expectedPage(docs: CrashReportSearchDoc[], q: CandidateQuery, ho
   const inList = (list: string[] | undefined, v: string | null) => !list?.length || (v !== null && list.includes(v));
   const label = q.label ? [q.label.slice(0, q.label.indexOf('=')), q.label.slice(q.label.indexOf('=') + 1)] : null;
   const fn = q.function?.toLowerCase();
+  const hardware = hardwareFilterGroups(q);
   const picked = docs.filter(
     (d) =>
       inList(q.type, d.family) &&
@@ -114,6 +134,7 @@ export function expectedPage(docs: CrashReportSearchDoc[], q: CandidateQuery, ho
       inList(q.osRelease, d.osRelease) &&
       inList(q.kernel, d.kernel) &&
       (!label || d.labels[label[0]!] === label[1]) &&
+      hardware.every((group) => group.some((key) => d.hardwareAttrs.includes(key))) &&
       (!fn || d.functions.some((f) => f.toLowerCase().includes(fn)) || d.signatureText.toLowerCase().includes(fn)),
   );
   const byCandidate = new Map<string, CrashReportSearchDoc[]>();

@@ -20,6 +20,7 @@ export interface GroupingExplanation {
 @Index('crash_report_duphash_idx', ['duphash'])
 @Index('crash_report_bthash_idx', ['bthash'])
 @Index('crash_report_host_idx', ['hostKey'])
+@Index('crash_report_host_time_idx', ['hostId', 'crashedAt'])
 export class CrashReportEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -48,6 +49,24 @@ export class CrashReportEntity {
   /** Agent host id, or a hash of the client's machine id; never a hostname. */
   @Column('text', { name: 'host_key', nullable: true })
   hostKey!: string | null;
+
+  /** Agent host id when the crash came from the hub's agent: the key to its CEP profile. */
+  @Column('uuid', { name: 'host_id', nullable: true })
+  hostId!: string | null;
+
+  /** Host profile version valid when it crashed (the earliest one for crashes before any CEP report). */
+  @Column('uuid', { name: 'host_profile_id', nullable: true })
+  hostProfileId!: string | null;
+
+  @Column('text', { nullable: true })
+  country!: string | null;
+
+  /**
+   * `attribute=value` facts of the crashing host: its profile at crash time overlaid with what the
+   * crash itself says (cpuinfo, DMI, kernel). Searched through its integer-coded copy in crash_hardware.
+   */
+  @Column('text', { name: 'hardware_attrs', array: true, default: () => `'{}'` })
+  hardwareAttrs!: string[];
 
   @Column('text', { name: 'package_name', nullable: true })
   packageName!: string | null;

@@ -6,6 +6,7 @@ export type RawReportStatus = 'queued' | 'processed' | 'rejected';
 /** Every accepted upload, byte for byte (compressed), written before the hub answers 202. */
 @Entity('raw_report')
 @Index('raw_report_queued_idx', ['receivedAt'], { where: `status = 'queued'` })
+@Index('raw_report_host_idx', ['hostId'])
 export class RawReportEntity {
   /** Client idempotency key (agent report id) or a hub-made UUID. */
   @PrimaryColumn('uuid')
@@ -45,6 +46,10 @@ export class RawReportEntity {
 
   @Column('int', { default: 1 })
   occurrences!: number;
+
+  /** Country of the sender's address, looked up at intake; the address is never stored. */
+  @Column('text', { nullable: true })
+  country!: string | null;
 
   @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;

@@ -1,6 +1,9 @@
 import { CrashPipeline1795552206059 } from './1795552206059-CrashPipeline';
 import { CoreSymbols1795553950903 } from './1795553950903-CoreSymbols';
 import { BoundedBuckets1795554604428 } from './1795554604428-BoundedBuckets';
+import { HostProfiles1795555801123 } from './1795555801123-HostProfiles';
+import { RollupWindow1795556381582 } from './1795556381582-RollupWindow';
+import { CrashHardware1795560629800 } from './1795560629800-CrashHardware';
 
 /** Applied in order at start (MIGRATIONS_RUN); generated with `npm run migration:generate`. */
-export const HUB_MIGRATIONS = [CrashPipeline1795552206059, CoreSymbols1795553950903, BoundedBuckets1795554604428];
+export const HUB_MIGRATIONS = [CrashPipeline1795552206059, CoreSymbols1795553950903, BoundedBuckets1795554604428, HostProfiles1795555801123, RollupWindow1795556381582, CrashHardware1795560629800];
