@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { compress, craftTar } from '../support/archive-builder';
+import { agentInstallation } from '../support/agent-config';
 import { startTestHub, TestHub } from '../support/test-hub';
 
 const run = promisify(execFile);
@@ -17,20 +17,7 @@ describe('CEP report.tar.gz intake (hub side of the agent)', () => {
 
   beforeAll(async () => {
     hub = await startTestHub('cepintake');
-    dir = mkdtempSync(join(tmpdir(), 'cep-agent-e2e-'));
-    configPath = join(dir, 'disp_helper.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        enabled: true,
-        protocol: { type: 'HTTP', hub_url: hub.url },
-        output_dir: join(dir, 'output'),
-        spool_dir: join(dir, 'spool'),
-        state_dir: join(dir, 'state'),
-        scripts_dir: join(dir, 'scripts'),
-        retry_initial: '1s',
-      }),
-    );
+    ({ dir, configPath } = agentInstallation(hub.url, 'cep-agent-e2e-'));
   });
   afterAll(async () => {
     await hub.close();
@@ -43,6 +30,12 @@ describe('CEP report.tar.gz intake (hub side of the agent)', () => {
     const rows = await hub.db.query(`SELECT id, kind, status, host_id, payload FROM raw_report WHERE kind = 'cep'`);
     expect(rows).toHaveLength(1);
     expect(rows[0].status).toBe('queued');
+    await expect(hub.settled(rows[0].id)).resolves.toMatchObject({ status: 'processed' });
+    const records = await hub.db.query('SELECT collector, outcome FROM host_collector_record WHERE host_id = $1 ORDER BY collector', [rows[0].host_id]);
+    expect(records).toEqual([
+      { collector: 'cpu', outcome: 'valid' },
+      { collector: 'memory', outcome: 'valid' },
+    ]);
     const { stdout: status } = await run(process.execPath, [CLI, '--config', configPath, 'status']);
     expect(status).toContain(rows[0].host_id);
 

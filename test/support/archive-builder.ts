@@ -24,7 +24,9 @@ export function tarDirectory(
   format: 'gnu' | 'posix' | 'ustar' = 'gnu',
 ): Buffer {
   const flag = { gz: '-z', xz: '-J', bz2: '-j' }[compression];
-  const common = ['-c', flag, `--format=${format}`, '-f', '-'];
+  // Fixed metadata: archive bytes must not depend on when the fixtures were checked out.
+  const reproducible = ['--sort=name', '--mtime=2024-01-01 00:00:00Z', '--owner=0', '--group=0', '--numeric-owner'];
+  const common = ['-c', flag, `--format=${format}`, ...reproducible, '-f', '-'];
   const args =
     topLevel === null
       ? [...common, '-C', dir, '.']

@@ -52,7 +52,12 @@ export async function startTestHub(label: string, env: Record<string, string> = 
       }, timeoutMs, `report ${reportId} to be processed`);
     },
     async snapshot() {
-      const tables = ['raw_report', 'crash_report', 'bug_candidate', 'candidate_signature', 'candidate_bucket', 'candidate_host', 'grouping_rule', 'report_attachment', 'core_symbol'];
+      const tables = [
+        'raw_report', 'crash_report', 'bug_candidate', 'candidate_signature', 'candidate_bucket', 'candidate_host',
+        'grouping_rule', 'report_attachment', 'core_symbol',
+        'host', 'host_profile', 'host_collector_record', 'cep_report', 'host_activity_day', 'fleet_daily_rollup',
+        'crash_hardware', 'hardware_attribute',
+      ];
       const counts: Record<string, number> = {};
       for (const t of tables) counts[t] = (await db.query(`SELECT count(*)::int AS n FROM ${t}`))[0].n;
       return counts;

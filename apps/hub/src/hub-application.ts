@@ -51,6 +51,8 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
     return { app: ctx, close: async () => { await ctx.close(); await db.embedded?.stop(); } };
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: logger(config), bodyParser: false });
+  // Only listed proxies may supply the client address via X-Forwarded-For; req.ip is the socket peer otherwise.
+  app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
   app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
   app.useGlobalPipes(new StandardSchemaValidationPipe());

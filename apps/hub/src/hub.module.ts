@@ -2,12 +2,25 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { HubConfig } from '../../../libs/config/src';
 import { CandidateDetailRepository } from './candidates/candidate-detail.repository';
+import { CandidateHardwareRepository } from './candidates/candidate-hardware.repository';
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { HUB_CONFIG } from './config/hub-config.provider';
 import { DatabaseModule } from './database/database.module';
 import { CandidateRepository } from './grouping/candidate.repository';
 import { CrashGroupingService } from './grouping/crash-grouping.service';
+import { CepProcessingService } from './fleet/cep-processing.service';
+import { CepReportProcessor } from './fleet/cep-report.processor';
+import { CepRetentionService } from './fleet/cep-retention.service';
+import { CrashLinkService } from './fleet/crash-link.service';
+import { FleetRollupRebuildService } from './fleet/fleet-rollup-rebuild.service';
+import { FleetRollupRepository } from './fleet/fleet-rollup.repository';
+import { FleetStatsController } from './fleet/fleet-stats.controller';
+import { FleetStatsService } from './fleet/fleet-stats.service';
+import { HostErasureRepository } from './fleet/host-erasure.repository';
+import { HostRepository } from './fleet/host.repository';
+import { HostsController } from './fleet/hosts.controller';
+import { HostsService } from './fleet/hosts.service';
 import { HealthController } from './health/health.controller';
 import { AttachmentService } from './ingest/attachment.service';
 import { CepIngestController } from './ingest/cep-ingest.controller';
@@ -16,6 +29,7 @@ import { FafCompatController } from './ingest/faf-compat.controller';
 import { IngestTokenGuard } from './ingest/ingest-token.guard';
 import { RawReportRepository } from './ingest/raw-report.repository';
 import { ReportIntakeService } from './ingest/report-intake.service';
+import { SenderCountryService } from './ingest/sender-country.service';
 import { CrashProcessingService } from './processing/crash-processing.service';
 import { CrashReportProcessor } from './processing/crash-report.processor';
 import { ReportRecoveryService } from './processing/report-recovery.service';
@@ -40,13 +54,36 @@ export class HubModule {
       CrashGroupingService,
       candidateSearchProvider,
       ReportIndexerService,
+      HostRepository,
+      FleetRollupRepository,
     ];
-    const api: Provider[] = [AttachmentService, IngestTokenGuard, CandidatesService, CandidateDetailRepository];
-    const worker: Provider[] = [CrashProcessingService, CrashReportProcessor, ReportRecoveryService];
+    const api: Provider[] = [
+      AttachmentService,
+      IngestTokenGuard,
+      SenderCountryService,
+      CandidatesService,
+      CandidateDetailRepository,
+      CandidateHardwareRepository,
+      FleetStatsService,
+      HostsService,
+      HostErasureRepository,
+    ];
+    const worker: Provider[] = [
+      CrashProcessingService,
+      CrashReportProcessor,
+      ReportRecoveryService,
+      CrashLinkService,
+      CepProcessingService,
+      CepReportProcessor,
+      CepRetentionService,
+      FleetRollupRebuildService,
+    ];
     return {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
-      controllers: roles.api ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, HealthController] : [],
+      controllers: roles.api
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, HostsController, HealthController]
+        : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };
   }

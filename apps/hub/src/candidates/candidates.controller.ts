@@ -13,7 +13,7 @@ export class CandidatesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Bug candidates, filtered and sorted (count, lastSeen, hosts, hot)' })
+  @ApiOperation({ summary: 'Bug candidates, filtered (incl. host hardware: cpuVendor, diskKind, memory, country, origin, attr…) and sorted' })
   list(@Query({ schema: CandidateQuerySchema }) query: CandidateQuery) {
     return this.candidates.list(query);
   }
@@ -28,6 +28,12 @@ export class CandidatesController {
   @ApiOperation({ summary: 'A candidate with its reports, hashes, grouping explanations and counts' })
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.candidates.get(id);
+  }
+
+  @Get(':id/hardware')
+  @ApiOperation({ summary: "The candidate's hosts per hardware attribute beside the live fleet, most over-represented first" })
+  hardware(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.candidates.hardware(id);
   }
 
   @Post(':id/merge')

@@ -4,6 +4,9 @@ import type { CandidateQuery } from '../../../../libs/contracts/src';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CandidateDetailRepository } from './candidate-detail.repository';
 import { CandidateSearch } from '../../../../libs/search/src';
+import { dayOf, liveHostsIn, rankOverRepresentation } from '../../../../libs/host-profiles/src';
+import { FleetRollupRepository } from '../fleet/fleet-rollup.repository';
+import { CandidateHardwareRepository } from './candidate-hardware.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -13,6 +16,8 @@ export class CandidatesService {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly search: CandidateSearch,
     private readonly detail: CandidateDetailRepository,
+    private readonly hardwareCounts: CandidateHardwareRepository,
+    private readonly rollup: FleetRollupRepository,
   ) {}
 
   /** The search backend ranks; PostgreSQL, the source of truth, supplies the rows. */
@@ -77,6 +82,41 @@ export class CandidatesService {
         grouping: r.grouping,
         signatureText: r.signatureText,
         hardware: r.hardware,
+        hostId: r.hostId,
+        hostProfileId: r.hostProfileId,
+        country: r.country,
+        hardwareAttrs: r.hardwareAttrs,
+      })),
+    };
+  }
+
+  /**
+   * The candidate's hosts over each hardware attribute beside today's live fleet, most
+   * over-represented values first: what sets the crashing hosts apart from the fleet.
+   */
+  async hardware(id: string, now = new Date()) {
+    const candidate = await this.detail.findCandidate(id);
+    if (!candidate) throw new NotFoundException(`candidate ${id} not found`);
+    const day = dayOf(now);
+    const [cluster, fleetRows] = await Promise.all([this.hardwareCounts.attributeHosts(id), this.rollup.allRows(day)]);
+    const fleetLive = liveHostsIn(fleetRows);
+    const rows = rankOverRepresentation({
+      cluster: cluster.cells,
+      clusterHostsKnown: Object.fromEntries(cluster.known.map((k) => [k.attribute, k.hosts])),
+      fleet: fleetRows.filter((r) => r.attribute !== 'live'),
+      fleetLive,
+    });
+    const round = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
+    return {
+      candidateId: candidate.mergedIntoId ?? candidate.id,
+      hosts: cluster.hosts,
+      fleet: { day, liveServers: fleetLive },
+      rows: rows.map((r) => ({
+        ...r,
+        clusterShare: round(r.clusterShare),
+        fleetShare: round(r.fleetShare),
+        difference: round(r.difference),
+        lift: round(r.lift),
       })),
     };
   }

@@ -6,6 +6,7 @@ import {
   CandidateExemplar,
   CrashReportEntity,
 } from '../../../../libs/storage/src/entities';
+import { syncCrashHardware } from '../../../../libs/storage/src/crash-hardware-sql';
 
 export interface BucketHit {
   id: string;
@@ -127,6 +128,7 @@ export class CandidateRepository {
 
   async insertReport(m: EntityManager, report: CrashReportEntity): Promise<void> {
     await m.getRepository(CrashReportEntity).save(report);
+    await syncCrashHardware(m, [report.id]);
   }
 
   /** Counts one report into its candidate; distinct hosts through candidate_host. */
@@ -179,8 +181,14 @@ export class CandidateRepository {
       params.push(exactHash);
       where += ' AND exact_hash = $3';
     }
-    const result: [unknown[], number] = await m.query(`UPDATE crash_report SET candidate_id = $2 WHERE ${where}`, params);
-    return result[1];
+    // crash_hardware carries the candidate too; both move in one statement.
+    const moved: Array<{ n: number }> = await m.query(
+      `WITH moved AS (UPDATE crash_report SET candidate_id = $2 WHERE ${where} RETURNING id),
+            copies AS (UPDATE crash_hardware SET candidate_id = $2 WHERE report_id IN (SELECT id FROM moved))
+       SELECT count(*)::int AS n FROM moved`,
+      params,
+    );
+    return moved[0]!.n;
   }
 
   /** Signatures keep pointing at the merged-away candidate, so later hits say they followed the merge. */

@@ -31,6 +31,11 @@ export interface ReportContext {
   crashedAt: Date;
   hostKey: string | null;
   labels: Record<string, string>;
+  /** How the crash links to its host's hardware profile (CrashLinkService). */
+  hostId: string | null;
+  hostProfileId: string | null;
+  country: string | null;
+  hardwareAttrs: string[];
 }
 
 /**
@@ -129,6 +134,10 @@ export class CrashGroupingService {
       reason: input.reason ?? null,
       crashedAt: report.crashedAt,
       hostKey: report.hostKey,
+      hostId: report.hostId,
+      hostProfileId: report.hostProfileId,
+      country: report.country,
+      hardwareAttrs: report.hardwareAttrs,
       packageName: input.packageName ?? null,
       packageVersion: input.packageVersion ?? null,
       osRelease: input.osRelease ?? null,
@@ -153,10 +162,9 @@ export class CrashGroupingService {
   async merge(targetId: string, sourceId: string, note?: string): Promise<void> {
     if (targetId === sourceId) throw new UnprocessableEntityException('cannot merge a candidate into itself');
     await this.dataSource.transaction(async (m) => {
-      const [target, source] = await Promise.all([
-        this.candidates.findCandidate(m, targetId),
-        this.candidates.findCandidate(m, sourceId),
-      ]);
+      // One connection in a transaction: queries run one after the other.
+      const target = await this.candidates.findCandidate(m, targetId);
+      const source = await this.candidates.findCandidate(m, sourceId);
       if (!target || target.mergedIntoId) throw new NotFoundException(`candidate ${targetId} not found or merged`);
       if (!source || source.mergedIntoId) throw new NotFoundException(`candidate ${sourceId} not found or merged`);
       await this.candidates.moveReports(m, sourceId, targetId);

@@ -4,12 +4,16 @@ import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IngestTokenGuard } from './ingest-token.guard';
 import { ReportIntakeService } from './report-intake.service';
+import { SenderCountryService } from './sender-country.service';
 
 /** CEP telemetry from `cep-agent`: report.tar.gz, idempotent by the manifest's report id. */
 @ApiTags('ingestion')
 @Controller('api/v1/cep-reports')
 export class CepIngestController {
-  constructor(private readonly intake: ReportIntakeService) {}
+  constructor(
+    private readonly intake: ReportIntakeService,
+    private readonly senderCountry: SenderCountryService,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -18,7 +22,7 @@ export class CepIngestController {
   @ApiConsumes('application/gzip', 'multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))
   async create(@UploadedFile() file: Express.Multer.File | undefined, @Req() req: Request, @Headers() headers: Record<string, string>) {
-    const meta = this.intake.parseMetaHeaders(headers, 'agent');
+    const meta = { ...this.intake.parseMetaHeaders(headers, 'agent'), country: this.senderCountry.countryOf(req) };
     const body = file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const result = await this.intake.acceptCepReport(body, meta);
     return { id: result.id, status: 'stored', duplicate: !result.created };

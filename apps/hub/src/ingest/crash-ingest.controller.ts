@@ -21,6 +21,7 @@ import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contr
 import { IngestTokenGuard } from './ingest-token.guard';
 import { RawReportRepository } from './raw-report.repository';
 import { ReportIntakeService } from './report-intake.service';
+import { SenderCountryService } from './sender-country.service';
 
 /** The hub's native ingestion API (agent, test rigs, reporter-upload). */
 @ApiTags('ingestion')
@@ -29,14 +30,15 @@ export class CrashIngestController {
   constructor(
     private readonly intake: ReportIntakeService,
     private readonly rawReports: RawReportRepository,
+    private readonly senderCountry: SenderCountryService,
   ) {}
 
   @Post('api/v1/crash-reports')
   @HttpCode(202)
   @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'Agent crash report: uReport v2 with host id, labels and an idempotency key (reportId)' })
-  async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport) {
-    const result = await this.intake.acceptAgentCrash(report);
+  async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport, @Req() req: Request) {
+    const result = await this.intake.acceptAgentCrash(report, this.senderCountry.countryOf(req));
     return { id: result.id, status: 'queued', duplicate: !result.created, bthash: result.bthash };
   }
 
@@ -51,7 +53,7 @@ export class CrashIngestController {
     @Req() req: Request,
     @Headers() headers: Record<string, string>,
   ) {
-    const meta = this.intake.parseMetaHeaders(headers, 'upload');
+    const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
     const body = file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const result = await this.intake.acceptProblemDirArchive(body, meta);
     return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
@@ -63,7 +65,7 @@ export class CrashIngestController {
   @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
   async upload(@Req() req: Request, @Headers() headers: Record<string, string>) {
-    const meta = this.intake.parseMetaHeaders(headers, 'upload');
+    const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
     const result = await this.intake.acceptProblemDirArchive(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), meta);
     return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
   }

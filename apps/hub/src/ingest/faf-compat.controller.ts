@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { AttachmentService } from './attachment.service';
 import { FafErrorFilter } from './faf-error.filter';
 import { ReportIntakeService } from './report-intake.service';
+import { SenderCountryService } from './sender-country.service';
 
 /**
  * Wire-compatible with ABRT Analytics, so stock `reporter-ureport` pointed at the hub works:
@@ -17,6 +18,7 @@ export class FafCompatController {
   constructor(
     private readonly intake: ReportIntakeService,
     private readonly attachments: AttachmentService,
+    private readonly senderCountry: SenderCountryService,
   ) {}
 
   @Post('new')
@@ -25,7 +27,7 @@ export class FafCompatController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @UseInterceptors(FileInterceptor('file'))
   async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown, @Req() req: Request) {
-    const result = await this.intake.acceptUReport(file ? file.buffer : body, { source: 'faf' });
+    const result = await this.intake.acceptUReport(file ? file.buffer : body, { source: 'faf', country: this.senderCountry.countryOf(req) });
     const known = await this.attachments.isKnown(result.bthash!, result.id);
     const base = `${req.protocol}://${req.get('host')}`;
     return {

@@ -13,6 +13,7 @@ export interface NewRawReport {
   hostId?: string | null;
   labels?: Record<string, string>;
   occurrences?: number;
+  country?: string | null;
 }
 
 export interface ReportStatusRow {
@@ -78,6 +79,13 @@ export class RawReportRepository {
     await manager
       .getRepository(RawReportEntity)
       .update({ id }, { status, rejectReason: reason, processedAt: new Date() });
+  }
+
+  /** After the final failed attempt: the report is marked rejected unless another worker finished it. */
+  async rejectIfQueued(id: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (await this.lockQueued(m, id)) await this.finish(m, id, 'rejected', reason);
+    });
   }
 
   async countAttempt(id: string): Promise<void> {

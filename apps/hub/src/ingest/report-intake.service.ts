@@ -30,6 +30,8 @@ export interface IntakeMeta {
   labels?: Record<string, string>;
   /** Occurrences this upload stands for, when the client says so (an agent's repeat of a known crash). */
   occurrences?: number;
+  /** Country of the sender's address (SenderCountryService); the address is not passed on. */
+  country?: string | null;
 }
 
 export interface IntakeResult {
@@ -95,10 +97,10 @@ export class ReportIntakeService {
   }
 
   /** `report` was validated by the route's schema. */
-  async acceptAgentCrash(report: AgentCrashReport): Promise<IntakeResult> {
+  async acceptAgentCrash(report: AgentCrashReport, country: string | null): Promise<IntakeResult> {
     const { reportId, hostId, labels, ureport } = report;
     const json = Buffer.from(JSON.stringify(report));
-    const result = await this.store('ureport', json, gzipSync(json), 'gzip', { source: 'agent', reportId, hostId, labels });
+    const result = await this.store('ureport', json, gzipSync(json), 'gzip', { source: 'agent', reportId, hostId, labels, country });
     return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
   }
 
@@ -210,6 +212,7 @@ export class ReportIntakeService {
       hostId: meta.hostId,
       labels: meta.labels,
       occurrences: meta.occurrences,
+      country: meta.country ?? null,
     });
     if (created) {
       this.logger.log({ msg: 'report stored', reportId: id, kind, source: meta.source, bytes: payload.length });
@@ -221,7 +224,6 @@ export class ReportIntakeService {
   /** Enqueue failures are not the client's problem: the report is stored and the recovery sweep picks it up. */
   async enqueue(id: string, kind: RawReportKind, recovering = false): Promise<void> {
     const job = JOB_FOR_REPORT_KIND[kind];
-    if (!job) return;
     try {
       if (recovering) await this.queue.requeue(QUEUES.reports, job, { reportId: id });
       else await this.queue.enqueue(QUEUES.reports, job, { reportId: id });

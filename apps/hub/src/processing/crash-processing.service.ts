@@ -11,6 +11,7 @@ import { JobContext, PermanentJobError } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import { RawReportEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { CrashLinkService } from '../fleet/crash-link.service';
 import { CrashGroupingService } from '../grouping/crash-grouping.service';
 import { RawReportRepository } from '../ingest/raw-report.repository';
 import { ReportIndexerService } from '../search/report-indexer.service';
@@ -33,6 +34,7 @@ export class CrashProcessingService {
     private readonly rawReports: RawReportRepository,
     private readonly grouping: CrashGroupingService,
     private readonly indexer: ReportIndexerService,
+    private readonly crashLinks: CrashLinkService,
   ) {}
 
   async decode(raw: RawReportEntity): Promise<DecodedCrash> {
@@ -84,11 +86,21 @@ export class CrashProcessingService {
           this.logger.warn({ msg: 'report rejected', reportId, jobId, attempt, reason: (error as Error).message });
           return 'rejected';
         }
+        const link = await this.crashLinks.linkFor(m, {
+          hostId: raw.hostId,
+          crashedAt: decoded.crashedAt,
+          hardware: decoded.input.hardware,
+          kernel: decoded.input.kernel ?? null,
+          labels: decoded.labels,
+          country: raw.country,
+        });
         const { candidateId, grouping } = await this.grouping.groupAndStore(m, decoded.input, {
           id: reportId,
           crashedAt: decoded.crashedAt,
           hostKey: decoded.hostKey,
           labels: decoded.labels,
+          hostId: raw.hostId,
+          ...link,
         });
         await this.rawReports.finish(m, reportId, 'processed', null);
         this.logger.log({ msg: 'report grouped', reportId, jobId, attempt, candidateId, method: grouping.method, distance: grouping.distance });
@@ -100,11 +112,7 @@ export class CrashProcessingService {
     } catch (error) {
       this.logger.warn({ msg: 'processing failed', reportId, jobId, attempt, final: isFinalAttempt, error: String(error) });
       if (isFinalAttempt) {
-        await this.dataSource.transaction(async (m) => {
-          if (await this.rawReports.lockQueued(m, reportId)) {
-            await this.rawReports.finish(m, reportId, 'rejected', `processing failed: ${String(error)}`);
-          }
-        });
+        await this.rawReports.rejectIfQueued(reportId, `processing failed: ${String(error)}`);
         throw new PermanentJobError(String(error));
       }
       throw error;

@@ -29,6 +29,11 @@ export class ReportIndexerService {
     }
   }
 
+  async removeReports(ids: string[]): Promise<void> {
+    if (!this.external || !ids.length) return;
+    for (let i = 0; i < ids.length; i += BATCH) await this.search.removeReports(ids.slice(i, i + BATCH));
+  }
+
   /** After a merge or split: the moved reports now belong to another candidate. */
   async indexCandidates(candidateIds: string[]): Promise<void> {
     if (!this.external) return;
@@ -53,6 +58,7 @@ export function toSearchDoc(r: CrashReportEntity): CrashReportSearchDoc {
     kernel: r.kernel,
     labels: r.labels,
     hostKey: r.hostKey,
+    hardwareAttrs: r.hardwareAttrs,
     crashedAt: r.crashedAt.toISOString(),
   };
 }
