@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { loadHubConfig } from '../../libs/config/src';
+import { ADMIN_URL } from '../support/test-database';
 import { BenchOptions, benchOptions } from './bench-options';
+import { FleetBenchResult, fleetReport, measureFleet } from './fleet-bench';
 import { GroupingSizeResult, measureGroupingCost } from './grouping-cost';
 import { HttpPipelineResult, measureHttpPipeline } from './http-pipeline';
 import { MemorySampler } from './memory-sampler';
@@ -14,8 +17,10 @@ import { Teardown } from './teardown';
 
 /**
  * `npm run bench`: throughput, accept latency and memory of the hub as deployed (API and worker
- * processes on PostgreSQL and Redis), and grouping cost per report as candidates grow.
- * Prints a report and writes it as JSON to var/bench/last-run.json.
+ * processes on PostgreSQL and Redis), grouping cost per report as candidates grow, and a seeded
+ * 100k-host fleet (CEP processing rate, statistics and QA query times, size per host).
+ * `npm run bench -- --only fleet` runs one section. Prints a report and writes it as JSON to
+ * var/bench/last-run.json.
  */
 
 const RESULT_FILE = join(__dirname, '..', '..', '..', 'var', 'bench', 'last-run.json');
@@ -36,10 +41,12 @@ interface BenchResult {
   startedAt: string;
   environment: { cpus: number; node: string; postgres: string; workerConcurrency: number };
   options: BenchOptions;
-  http: HttpPipelineResult;
+  http?: HttpPipelineResult;
   peakMemoryMiB: { hubApi?: number; hubWorker?: number; benchAfterHttp?: number; bench?: number };
-  grouping: GroupingSizeResult[];
+  grouping?: GroupingSizeResult[];
   groupingGrowth?: GroupingGrowth;
+  fleet?: FleetBenchResult;
+  totalSeconds: number;
 }
 
 async function postgresVersion(url: string): Promise<string> {
@@ -83,16 +90,11 @@ function growth(grouping: GroupingSizeResult[]): GroupingGrowth | undefined {
   };
 }
 
-function printReport(r: BenchResult): void {
-  const h = r.http;
-  const out: string[] = [];
-  out.push(
-    `hub bench — ${r.environment.cpus} CPUs, node ${r.environment.node}, PostgreSQL ${r.environment.postgres}, ` +
-      `worker concurrency ${r.environment.workerConcurrency}`,
-    '',
+function httpReport(r: BenchResult, h: HttpPipelineResult): string[] {
+  const out: string[] = [
     `HTTP: ${h.reports} agent crash reports to POST /api/v1/crash-reports, ${h.concurrency} in flight ` +
       `(workload: ${h.workload['new-bug']} new bugs, ${h.workload.repeat} repeats, ${h.workload['near-duplicate']} near-duplicates)`,
-  );
+  ];
   const memory = r.peakMemoryMiB;
   const rows: Cell[][] = [
     ['accepted reports/s', fmt(h.acceptedPerSecond)],
@@ -113,15 +115,20 @@ function printReport(r: BenchResult): void {
   out.push(
     `raw reports: ${JSON.stringify(h.rawStatuses)}; grouping: ${JSON.stringify(h.groupingMethods)}; candidates: ${h.candidates}`,
     ...h.rejectReasons.map((reason) => `  rejected: ${reason}`),
-    '',
+  );
+  return out;
+}
+
+function groupingReport(r: BenchResult, grouping: GroupingSizeResult[]): string[] {
+  const out: string[] = [
     `Grouping: CrashGroupingService.groupAndStore, one transaction per report, ${r.options.groupingReports} reports per size ` +
       '(1/3 exact repeats, 1/3 near-duplicates, 1/3 new stacks); bucket query = EXPLAIN ANALYZE of bucketHits for reports that reached it',
-  );
+  ];
   const methods = ['exact-signature', 'near-duplicate', 'new-candidate'];
   out.push(
     renderTable(
       ['candidates', 'seed s', 'mean ms', 'p50 ms', 'p99 ms', ...methods.map((m) => `${m} n/mean ms`), 'bucket rows (med/max)', 'bucket query ms (med/max)'],
-      r.grouping.map((g) => [
+      grouping.map((g) => [
         g.candidates,
         fmt(g.seedSeconds),
         fmt(g.perReportMs.mean, 2),
@@ -142,34 +149,57 @@ function printReport(r: BenchResult): void {
       `verdict: ${gr.verdict}`,
     );
   }
-  const largest = r.grouping[r.grouping.length - 1];
+  const largest = grouping[grouping.length - 1];
   if (largest) {
     out.push('', `bucket query plan at ${largest.candidates} candidates (median report; scans: ${largest.bucketQuery.scanNodes.join(', ')}):`, largest.bucketQuery.plan);
   }
-  out.push('', `written to ${RESULT_FILE}`);
+  return out;
+}
+
+function printReport(r: BenchResult): void {
+  const out: string[] = [
+    `hub bench — ${r.environment.cpus} CPUs, node ${r.environment.node}, PostgreSQL ${r.environment.postgres}, ` +
+      `worker concurrency ${r.environment.workerConcurrency}; sections: ${r.options.sections.join(', ')}`,
+    '',
+  ];
+  if (r.http) out.push(...httpReport(r, r.http), '');
+  if (r.grouping) out.push(...groupingReport(r, r.grouping), '');
+  if (r.fleet) out.push(...fleetReport(r.fleet), '');
+  out.push(`total: ${fmt(r.totalSeconds, 0)} s`, `written to ${RESULT_FILE}`);
   console.log(out.join('\n'));
 }
 
 async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResult> {
+  const started = performance.now();
   const memory = new MemorySampler();
   memory.watch('bench', 'self');
   memory.start();
   teardown.defer('stop memory sampler', async () => memory.stop());
-
-  const database = await createScratchDatabase(`hub_bench_${process.pid}`);
-  teardown.defer(`drop database ${database.name}`, () => database.drop());
   const startedAt = new Date().toISOString();
+  const want = (section: BenchOptions['sections'][number]) => options.sections.includes(section);
 
-  const http = await measureHttpPipeline(database, options, teardown, memory);
-  const afterHttp = memory.peaks();
-  const grouping = await measureGroupingCost(database.url, options.candidateSizes, options.groupingReports, options.seed, teardown);
+  let http: HttpPipelineResult | undefined;
+  let grouping: GroupingSizeResult[] | undefined;
+  let afterHttp: ReturnType<MemorySampler['peaks']> = {};
+  let postgresUrl: string | undefined;
+  if (want('http') || want('grouping')) {
+    const database = await createScratchDatabase(`hub_bench_${process.pid}`);
+    teardown.defer(`drop database ${database.name}`, () => database.drop());
+    postgresUrl = database.url;
+    if (want('http')) http = await measureHttpPipeline(database, options, teardown, memory);
+    afterHttp = memory.peaks();
+    if (want('grouping')) {
+      grouping = await measureGroupingCost(database.url, options.candidateSizes, options.groupingReports, options.seed, teardown);
+    }
+  }
+  const fleet = want('fleet') ? await measureFleet(options, teardown, memory) : undefined;
   const end = memory.peaks();
   return {
     startedAt,
     environment: {
       cpus: cpus().length,
       node: process.version,
-      postgres: await postgresVersion(database.url),
+      postgres: await postgresVersion(postgresUrl ?? ADMIN_URL),
       // The worker process runs with the hub's default WORKER_CONCURRENCY.
       workerConcurrency: loadHubConfig({}).jobs.concurrency,
     },
@@ -178,11 +208,13 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     peakMemoryMiB: {
       hubApi: afterHttp['hub api']?.peakMiB,
       hubWorker: afterHttp['hub worker']?.peakMiB,
-      benchAfterHttp: afterHttp.bench?.peakMiB,
+      benchAfterHttp: http ? afterHttp.bench?.peakMiB : undefined,
       bench: end.bench?.peakMiB,
     },
     grouping,
-    groupingGrowth: growth(grouping),
+    groupingGrowth: grouping ? growth(grouping) : undefined,
+    fleet,
+    totalSeconds: (performance.now() - started) / 1000,
   };
 }
 

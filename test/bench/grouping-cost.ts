@@ -108,7 +108,16 @@ async function groupingCases(db: DataSource, count: number, random: SeededRandom
 async function groupOne(db: DataSource, grouping: CrashGroupingService, c: GroupingCase): Promise<{ ms: number; method: string }> {
   const started = performance.now();
   const { grouping: explanation } = await db.transaction((m) =>
-    grouping.groupAndStore(m, c.input, { id: randomUUID(), crashedAt: c.crashedAt, hostKey: c.hostKey, labels: {} }),
+    grouping.groupAndStore(m, c.input, {
+      id: randomUUID(),
+      crashedAt: c.crashedAt,
+      hostKey: c.hostKey,
+      labels: {},
+      hostId: null,
+      hostProfileId: null,
+      country: null,
+      hardwareAttrs: [],
+    }),
   );
   return { ms: performance.now() - started, method: explanation.method };
 }

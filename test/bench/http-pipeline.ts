@@ -106,7 +106,7 @@ export async function measureHttpPipeline(
   await Promise.all([api.stop(), worker.stop()]);
   // The grouping phase seeds this database from empty.
   await pg.query(
-    'TRUNCATE raw_report, crash_report, bug_candidate, candidate_signature, candidate_bucket, candidate_host, grouping_rule, report_attachment',
+    'TRUNCATE raw_report, crash_report, crash_hardware, hardware_attribute, bug_candidate, candidate_signature, candidate_bucket, candidate_host, grouping_rule, report_attachment',
   );
   return result;
 }
