@@ -56,7 +56,7 @@ export async function timeEndpoint(
     const started = performance.now();
     const res = await fetch(`${baseUrl}${path}`);
     const text = await res.text();
-    return { ms: performance.now() - started, status: res.status, text };
+    return { ms: performance.now() - started, status: res.status, text, json: (res.headers.get('content-type') ?? '').includes('json') };
   };
   for (let i = 0; i < 3; i++) await get();
   const samples: number[] = [];
@@ -70,7 +70,7 @@ export async function timeEndpoint(
   let note = '';
   if (last.status === 200) {
     try {
-      note = describe(JSON.parse(last.text));
+      note = describe(last.json ? JSON.parse(last.text) : last.text);
     } catch (error) {
       note = `unreadable answer: ${String(error)}`;
     }
@@ -153,7 +153,7 @@ export function searchPath(query: Record<string, string | string[]>): string {
   return `/api/v1/candidates?${params.toString()}`;
 }
 
-/** Every public stats endpoint: the summary, the 90-day trend, all breakdowns and each one. */
+/** Every public stats endpoint: the summary, the 90-day trend, all breakdowns, the public page and each breakdown. */
 export async function timeStats(baseUrl: string, requests: number): Promise<EndpointTiming[]> {
   const out: EndpointTiming[] = [];
   out.push(await timeEndpoint(baseUrl, 'stats', 'summary', '/api/v1/stats', requests, (b) => `liveServers ${b.liveServers}`));
@@ -165,6 +165,11 @@ export async function timeStats(baseUrl: string, requests: number): Promise<Endp
   out.push(
     await timeEndpoint(baseUrl, 'stats', 'breakdowns (all)', '/api/v1/stats/breakdowns', requests, (b) =>
       `${b.breakdowns.length} breakdowns, ${b.breakdowns.reduce((n: number, d: any) => n + d.attributes.reduce((m: number, a: any) => m + a.cells.length, 0), 0)} cells`,
+    ),
+  );
+  out.push(
+    await timeEndpoint(baseUrl, 'stats', 'public page /stats', '/stats', requests, (html: string) =>
+      `${Math.round(html.length / 1024)} KiB of HTML, ${(html.match(/<tr data-value=/g) ?? []).length} value rows`,
     ),
   );
   for (const b of STATS_BREAKDOWNS) {

@@ -16,6 +16,7 @@ import { CrashLinkService } from './fleet/crash-link.service';
 import { FleetRollupRebuildService } from './fleet/fleet-rollup-rebuild.service';
 import { FleetRollupRepository } from './fleet/fleet-rollup.repository';
 import { FleetStatsController } from './fleet/fleet-stats.controller';
+import { FleetStatsPageController } from './fleet/fleet-stats-page.controller';
 import { FleetStatsService } from './fleet/fleet-stats.service';
 import { HostErasureRepository } from './fleet/host-erasure.repository';
 import { HostRepository } from './fleet/host.repository';
@@ -82,7 +83,7 @@ export class HubModule {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, HostsController, HealthController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

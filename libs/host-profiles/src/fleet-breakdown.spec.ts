@@ -1,4 +1,4 @@
-import { publishAttribute, STATS_BREAKDOWNS } from './fleet-breakdown';
+import { attributeLabel, publishAttribute, STATS_BREAKDOWNS } from './fleet-breakdown';
 import { ATTRIBUTES } from './profile-attributes';
 
 const cell = (value: string, hosts: number, objects = hosts) => ({ value, hosts, objects });
@@ -31,5 +31,10 @@ describe('STATS_BREAKDOWNS', () => {
     const names = STATS_BREAKDOWNS.map((b) => b.name);
     expect(new Set(names).size).toBe(names.length);
     for (const b of STATS_BREAKDOWNS) for (const a of b.attributes) expect(ATTRIBUTES).toContain(a);
+  });
+
+  it('labels every attribute a breakdown shows', () => {
+    for (const b of STATS_BREAKDOWNS) for (const a of b.attributes) expect(attributeLabel(a)).not.toBe(a);
+    expect(attributeLabel('no.such.attribute')).toBe('no.such.attribute');
   });
 });

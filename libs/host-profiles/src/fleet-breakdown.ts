@@ -10,6 +10,13 @@ export interface BreakdownDefinition {
 
 export const STATS_BREAKDOWNS: readonly BreakdownDefinition[] = breakdownData.breakdowns;
 
+const ATTRIBUTE_LABELS: Readonly<Record<string, string>> = breakdownData.labels;
+
+/** How the public page names an attribute; the attribute itself where no label is given. */
+export function attributeLabel(attribute: string): string {
+  return ATTRIBUTE_LABELS[attribute] ?? attribute;
+}
+
 export interface PublishedCell {
   value: string;
   hosts: number;

@@ -59,6 +59,12 @@ export class FleetStatsService {
     return { day, breakdowns: STATS_BREAKDOWNS.map((b) => this.publish(b, day, rows)) };
   }
 
+  /** Everything the public page shows, from one read of the day's rollup and one of the trend. */
+  async pageView(days: number, now = new Date()) {
+    const [summary, trend, all] = await Promise.all([this.summary(now), this.liveTrend(days, now), this.allBreakdowns(now)]);
+    return { ...summary, trend: trend.trend, breakdowns: all.breakdowns };
+  }
+
   private publish(definition: BreakdownDefinition, day: string, rows: RollupRow[]) {
     const live = liveHostsIn(rows);
     return {
