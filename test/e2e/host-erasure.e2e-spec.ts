@@ -31,6 +31,17 @@ const HOST_ROWS: Record<string, string> = {
   host: 'id = $1',
 };
 
+/** `attribute=value` keys on the host's crashes and on no other crash: what erasure must prune from the dictionary. */
+async function hostOnlyKeys(hub: TestHub, hostId: string): Promise<string[]> {
+  const keys = async (where: string) =>
+    new Set<string>((await hub.db.query(`SELECT DISTINCT unnest(hardware_attrs) AS k FROM crash_report WHERE ${where}`, [hostId])).map((r: { k: string }) => r.k));
+  const others = await keys('host_id IS DISTINCT FROM $1');
+  return [...(await keys('host_id = $1'))].filter((k) => !others.has(k)).sort();
+}
+
+const dictionary = async (hub: TestHub): Promise<string[]> =>
+  (await hub.db.query('SELECT key FROM hardware_attribute ORDER BY key')).map((r: { key: string }) => r.key);
+
 async function hostRows(hub: TestHub, hostId: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const [table, where] of Object.entries(HOST_ROWS)) {
@@ -57,10 +68,24 @@ const INTEL = { cpu: cpu('GenuineIntel', 'Intel(R) Xeon(R) Gold 6230', 16), memo
 const AMD = { cpu: cpu('AuthenticAMD', 'AMD EPYC 7402', 32), memory: memory(131072), disks: disks('nvme', 4) };
 const SMALL = { cpu: cpu('GenuineIntel', 'Intel(R) Xeon(R) E-2236', 8), memory: memory(32768), disks: disks('hdd', 1) };
 
+/** A board only H has: after its erasure the value must be gone from the whole database. */
+const H_ONLY_BOARD = `Erasure-Board-${randomUUID().slice(0, 8)}`;
+const H_HARDWARE = {
+  systemVendor: 'Supermicro',
+  productName: H_ONLY_BOARD,
+  productFamily: null,
+  biosVendor: 'American Megatrends Inc.',
+  virtualization: { role: 'none', system: 'none', virtuozzoHost: false },
+};
+
 /** Names the fleet's hosts; H is the one to erase. Address = where its reports come from (none: loopback). */
 const FLEET: Array<{ name: string; address?: string; reports: Array<{ daysAgo: number; collectors: Record<string, unknown> }> }> = [
   // H's hardware changes midway, so it has two profile versions to erase.
-  { name: 'H', address: '193.0.6.139', reports: [{ daysAgo: 6, collectors: INTEL }, { daysAgo: 4, collectors: INTEL }, { daysAgo: 2, collectors: AMD }, { daysAgo: 0, collectors: AMD }] },
+  {
+    name: 'H',
+    address: '193.0.6.139',
+    reports: [INTEL, INTEL, AMD, AMD].map((collectors, i) => ({ daysAgo: [6, 4, 2, 0][i], collectors: { ...collectors, hardware: H_HARDWARE } })),
+  },
   { name: 'A', address: '8.8.8.8', reports: [6, 5, 3, 1, 0].map((daysAgo) => ({ daysAgo, collectors: INTEL })) },
   { name: 'B', address: '8.8.8.8', reports: [5, 2].map((daysAgo) => ({ daysAgo, collectors: AMD })) },
   // C's first report is older than the live window.
@@ -220,7 +245,18 @@ describe('erasing a host from a fleet', () => {
   });
 
   /** The erasure itself, done once whichever test needs it first; with what was there before. */
-  let erasure: Promise<{ status: number; body: unknown; before: Record<string, number>; rollupBefore: unknown[]; statsBefore: Record<string, unknown>; onlyH: string }> | undefined;
+  let erasure:
+    | Promise<{
+        status: number;
+        body: unknown;
+        before: Record<string, number>;
+        rollupBefore: unknown[];
+        statsBefore: Record<string, unknown>;
+        onlyH: string;
+        hKeys: string[];
+        dictionaryBefore: string[];
+      }>
+    | undefined;
   const eraseH = () =>
     (erasure ??= (async () => {
       const before = await hostRows(hub, H().id);
@@ -228,8 +264,10 @@ describe('erasing a host from a fleet', () => {
       const statsBefore = await statsOf(hub);
       const zReport = [...ids].find(([d]) => d.stack === 'Z')![1];
       const onlyH = (await hub.db.query('SELECT candidate_id FROM crash_report WHERE id = $1', [zReport]))[0].candidate_id;
+      const hKeys = await hostOnlyKeys(hub, H().id);
+      const dictionaryBefore = await dictionary(hub);
       const res = await hub.http.delete(`/api/v1/hosts/${H().id}`).set('authorization', `Bearer ${H().key}`);
-      return { status: res.status, body: res.body, before, rollupBefore, statsBefore, onlyH };
+      return { status: res.status, body: res.body, before, rollupBefore, statsBefore, onlyH, hKeys, dictionaryBefore };
     })());
 
   it('erases every row about the host for its own erasure key, and refuses anyone else', async () => {
@@ -246,23 +284,27 @@ describe('erasing a host from a fleet', () => {
     // What H sent, counted from the inputs: the rows it must have left behind.
     const hCeps = FLEET.find((h) => h.name === 'H')!.reports;
     const hCrashes = CRASHES.filter((c) => c.host === 'H');
-    const { status, body, before } = await eraseH();
+    const { status, body, before, hKeys, dictionaryBefore } = await eraseH();
+    expect(hKeys).toContain(`system.model=${H_ONLY_BOARD}`);
     expect(before).toEqual({
       raw_report: hCeps.length + hCrashes.length,
       crash_report: hCrashes.length,
       candidate_host: new Set(hCrashes.map((c) => c.stack)).size,
       cep_report: hCeps.length,
-      host_collector_record: Object.keys(INTEL).length,
+      host_collector_record: Object.keys(INTEL).length + 1,
       host_activity_day: new Set(hCeps.map((r) => r.daysAgo)).size,
       host_profile: 2,
       host: 1,
     });
     expect(status).toBe(200);
-    expect(body).toEqual({ hostId: H().id, erasedAt: expect.any(String), deleted: before });
+    expect(body).toEqual({ hostId: H().id, erasedAt: expect.any(String), deleted: { ...before, hardware_attribute: hKeys.length } });
     expect(Object.values(await hostRows(hub, H().id)).every((n) => n === 0)).toBe(true);
+    // The dictionary loses exactly the values only H's crashes had.
+    expect(await dictionary(hub)).toEqual(dictionaryBefore.filter((k) => !hKeys.includes(k)));
 
     const dump = await dumpDatabase(hub.database.url);
     expect(dump).not.toContain(H().id);
+    expect(dump).not.toContain(H_ONLY_BOARD);
     // Other hosts are still there, so the dump is the whole database.
     for (const name of ['A', 'B', 'C', 'D', 'E', 'F']) expect(dump).toContain(fleet.hosts.get(name)!.id);
     for (const p of await byteaContents(hub.database.url)) expect(p.text).not.toContain(H().id);
@@ -307,8 +349,9 @@ describe('erasing a host from a fleet', () => {
     const view = await hub.http.get(url).set('authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
     expect(view.body.host.reportCount).toBe(FLEET.find((h) => h.name === 'A')!.reports.length);
     const before = await hostRows(hub, a.id);
+    const aKeys = await hostOnlyKeys(hub, a.id);
     const res = await hub.http.delete(url).set('authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
-    expect(res.body).toEqual({ hostId: a.id, erasedAt: expect.any(String), deleted: before });
+    expect(res.body).toEqual({ hostId: a.id, erasedAt: expect.any(String), deleted: { ...before, hardware_attribute: aKeys.length } });
     await hub.http.get(url).set('authorization', `Bearer ${ADMIN_TOKEN}`).expect(404);
     expect(await dumpDatabase(hub.database.url)).not.toContain(a.id);
   });
@@ -341,10 +384,14 @@ describe('cep-agent erase against the real hub', () => {
     await expect(hub.settled(crashId)).resolves.toEqual({ status: 'processed', reject_reason: null });
     const before = await hostRows(hub, hostId);
     expect(before).toMatchObject({ raw_report: 2, cep_report: 1, crash_report: 1, host: 1 });
+    // The hub's only host: every hardware value of its crash is its own.
+    const keys = await hostOnlyKeys(hub, hostId);
+    expect(keys.length).toBeGreaterThan(0);
 
     const { stdout } = await cli('erase');
     const receipt = JSON.parse(/erasure receipt from the hub:\n([\s\S]*?\n\})\n/.exec(stdout)![1]);
-    expect(receipt).toEqual({ hostId, erasedAt: expect.any(String), deleted: before });
+    expect(receipt).toEqual({ hostId, erasedAt: expect.any(String), deleted: { ...before, hardware_attribute: keys.length } });
+    expect(await dictionary(hub)).toEqual([]);
     expect(stdout).toContain(`verified: the hub holds nothing about host ${hostId}`);
     expect(Object.values(await hostRows(hub, hostId)).every((n) => n === 0)).toBe(true);
     expect(await dumpDatabase(hub.database.url)).not.toContain(hostId);

@@ -1,11 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { pruneHardwareAttributes } from '../../../../libs/storage/src/crash-hardware-sql';
 
 /** Deletes every row about one host; counts per table form the erasure receipt. */
 @Injectable()
 export class HostErasureRepository {
   async crashReports(m: EntityManager, hostId: string): Promise<Array<{ id: string; candidateId: string }>> {
     return m.query('SELECT id, candidate_id AS "candidateId" FROM crash_report WHERE host_id = $1', [hostId]);
+  }
+
+  /** hardware_attribute ids the host's crashes use: candidates for pruning once they are gone. */
+  async crashAttributeIds(m: EntityManager, reportIds: string[]): Promise<number[]> {
+    const rows: Array<{ id: number }> = await m.query('SELECT DISTINCT unnest(attr_ids) AS id FROM crash_hardware WHERE report_id = ANY($1::uuid[])', [reportIds]);
+    return rows.map((r) => r.id);
+  }
+
+  /** In a transaction of its own, after the erasure committed (see pruneHardwareAttributes). */
+  async pruneAttributes(m: EntityManager, ids: number[]): Promise<Record<string, number>> {
+    return { hardware_attribute: await pruneHardwareAttributes(m, ids) };
   }
 
   private async count(m: EntityManager, sql: string, params: unknown[]): Promise<number> {

@@ -82,6 +82,7 @@ export class HostsService {
    */
   async erase(hostId: string, authorization: string | undefined): Promise<HostErasureReceipt> {
     let removedReports: string[] = [];
+    let attributeIds: number[] = [];
     const deleted = await this.dataSource.transaction(async (m) => {
       await this.hosts.lockHost(m, hostId);
       await this.authorize(m, hostId, authorization);
@@ -94,10 +95,13 @@ export class HostsService {
       }
       const crashes = await this.erasure.crashReports(m, hostId);
       removedReports = crashes.map((c) => c.id);
+      attributeIds = await this.erasure.crashAttributeIds(m, removedReports);
       const counts = { ...(await this.erasure.deleteCrashes(m, hostId, removedReports)), ...(await this.erasure.deleteHostRows(m, hostId)) };
       for (const candidateId of new Set(crashes.map((c) => c.candidateId))) await this.candidates.recount(m, candidateId);
       return counts;
     });
+    // Values only this host had (a rare board, its country among crashes) go with it.
+    Object.assign(deleted, await this.dataSource.transaction((m) => this.erasure.pruneAttributes(m, attributeIds)));
     await this.indexer.removeReports(removedReports);
     this.logger.log({ msg: 'host erased', hostId, deleted });
     return { hostId, erasedAt: new Date().toISOString(), deleted };
