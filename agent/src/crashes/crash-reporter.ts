@@ -1,4 +1,5 @@
 import { AgentCrashReportSchema, type AgentCrashReport, type UReportV2 } from '../../../libs/contracts/src';
+import { CEP_HOST_ID_HEADER } from '../../../libs/contracts/src/cep';
 import { OCCURRENCES_HEADER, REPORT_LABELS_HEADER } from '../../../libs/contracts/src/crash/crash-delivery';
 import { PROBLEM_TYPES } from '../../../libs/crash-reports/src/problem-types';
 import type { Spool } from '../delivery/spool';
@@ -68,6 +69,10 @@ export class CrashReporter {
     this.state = new CrashStateStore(opts.stateDir, opts.config.state_file);
   }
 
+  get hostId(): string {
+    return this.opts.hostId;
+  }
+
   async scan(): Promise<FoundProblem[]> {
     const state = await this.state.read();
     const found: FoundProblem[] = [];
@@ -127,7 +132,9 @@ export class CrashReporter {
       if (found.status !== 'new' && found.status !== 'repeat') continue;
       const submission = await this.build(found);
       // Spool first, state second: dying in between re-spools the same (derived) id, never a second one.
-      await this.opts.spool.enqueue(submission.reportId, submission.body, this.opts.clock.now(), { kind: submission.kind, headers: submission.headers });
+      // With the id it was built under, so that a re-key before it is sent drops it (see HttpSender).
+      const headers = { ...submission.headers, [CEP_HOST_ID_HEADER]: this.opts.hostId };
+      await this.opts.spool.enqueue(submission.reportId, submission.body, this.opts.clock.now(), { kind: submission.kind, headers });
       await this.state.record(found.key, {
         count: found.count,
         lastOccurrence: elementNumber(found.problem, 'last_occurrence'),

@@ -18,7 +18,10 @@ export interface HttpSenderOptions {
   token?: string;
   /** PEM CA bundle for a private hub CA (node:https takes it per request; fetch cannot without undici). */
   ca?: string;
+  /** Sent with reports spooled without the id they were built under (by an earlier agent version). */
   hostId: string;
+  /** This host's id now; reports spooled under another are dropped, not sent. */
+  currentHostId?: () => Promise<string>;
   spool: Spool;
   clock: Clock;
   timeoutMs: number;
@@ -82,6 +85,12 @@ export class HttpSender {
       if (options.signal?.aborted) break;
       const [next] = await this.opts.spool.list();
       if (!next) break;
+      if (await this.builtForFormerId(next)) {
+        // Sent, it would re-create at the hub the host that erase (or reset-id) left behind.
+        await this.opts.spool.remove(next.reportId);
+        this.log(`cep-agent: dropped report ${next.reportId}: built under a host id this host no longer has`);
+        continue;
+      }
       const attempt = await this.attempt(next, options.signal);
       if (attempt.kind === 'delivered') {
         await this.opts.spool.remove(next.reportId);
@@ -104,17 +113,24 @@ export class HttpSender {
     return { sent, remaining: (await this.opts.spool.list()).length };
   }
 
+  private async builtForFormerId(entry: SpooledReport): Promise<boolean> {
+    if (!this.opts.currentHostId) return false;
+    const builtFor = (await this.opts.spool.headers(entry))[CEP_HOST_ID_HEADER];
+    return builtFor !== undefined && builtFor !== (await this.opts.currentHostId());
+  }
+
   private async attempt(entry: SpooledReport, signal?: AbortSignal): Promise<Attempt> {
     const body = await this.opts.spool.read(entry);
     if (!body) return { kind: 'transient', reason: 'spool file vanished' };
     const route = ROUTES[entry.kind];
     const endpoint = hubEndpoint(this.opts.hubUrl, route.path);
     const headers: http.OutgoingHttpHeaders = {
+      [CEP_HOST_ID_HEADER]: this.opts.hostId,
+      // Includes the id the report was built under, which the hub checks against its body.
       ...(await this.opts.spool.headers(entry)),
       'content-type': route.contentType,
       'content-length': body.length,
       [CEP_REPORT_ID_HEADER]: entry.reportId,
-      [CEP_HOST_ID_HEADER]: this.opts.hostId,
       ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
     };
     const transport = endpoint.protocol === 'https:' ? https : http;

@@ -88,7 +88,8 @@ describe('cep-agent erase', () => {
     const url = await hubAnswering({ DELETE: { status: 200, body: { hostId: 'HOST', erasedAt: '2026-06-20T10:00:00.000Z', deleted: { cep_reports: 3, host_profiles: 1 } } }, GET: { status: 404 } });
     const agent = await installedAgent(url);
     const { hostId, key } = agent.before;
-    expect(agent.before.spooled).toBe(2);
+    // Two reports; the CEP one with its header file (the host id it was built under) beside it.
+    expect(agent.before.spooled).toBe(3);
 
     const result = await cli(['--config', agent.file, 'erase']);
     expect(result).toMatchObject({ code: 0, err: '' });

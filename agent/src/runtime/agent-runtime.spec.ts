@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CEP_MANIFEST_FILE, collectorFileSchema, reportManifestSchema, CEP_COLLECTOR_SCHEMAS, type BuiltinCollectorName } from '../../../libs/contracts/src/cep';
+import { CEP_MANIFEST_FILE, collectorFileSchema, reportManifestSchema, CEP_COLLECTOR_SCHEMAS, type BuiltinCollectorName, type ReportManifest } from '../../../libs/contracts/src/cep';
+import { plantedPythonDir } from '../../test/crash-fixtures.helper';
+import { FakeClock } from '../../test/fake-clock.helper';
 import { buildHostRoot, SEEDED_SECRETS, virtuozzoHostCommands, virtuozzoHostLayout, writeScript } from '../../test/fixture-host.helper';
-import { parseAgentConfig, type AgentConfigInput } from '../config/agent-config';
+import type { Collector } from '../collectors/collector';
+import { BUILTIN_COLLECTORS } from '../collectors/collector-registry';
+import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from '../config/agent-config';
+import { eraseCommand } from '../erasure/erase-command';
 import { ProcessCommandRunner, RecordedCommandRunner, type CommandRunner } from '../host/command-runner';
 import { readReport } from '../report/report-builder';
+import { DEFAULT_TIMETABLE, Schedule } from '../schedule/timetable';
 import { resetIdentity } from '../state/host-identity';
 import { AgentRuntime } from './agent-runtime';
 
@@ -146,5 +154,141 @@ describe('report sequence and erasure key hash in the manifest', () => {
     const manifest = reportManifestSchema.parse(JSON.parse((await readReport(report.tarball)).get(CEP_MANIFEST_FILE)!));
     expect(manifest).toMatchObject({ hostId: runtime.hostId, erasureKeyHash: createHash('sha256').update(key).digest('hex') });
     expect(gunzipSync(report.tarball).toString('latin1')).not.toContain(key);
+  });
+});
+
+/** A stand-in hub: erases any host (DELETE, then GET answers 404), accepts every report, records every request. */
+class RecordingHub {
+  readonly requests: { method: string; url: string; hostIdHeader?: string; manifest?: ReportManifest }[] = [];
+  private readonly server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const body = Buffer.concat(chunks);
+        const manifest = req.url!.endsWith('/cep-reports') ? reportManifestSchema.parse(JSON.parse((await readReport(body)).get(CEP_MANIFEST_FILE)!)) : undefined;
+        this.requests.push({ method: req.method!, url: req.url!, hostIdHeader: req.headers['x-host-id'] as string | undefined, ...(manifest ? { manifest } : {}) });
+        const hostId = req.url!.split('/').at(-1);
+        if (req.method === 'DELETE') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ hostId, erasedAt: new Date().toISOString(), deleted: { cep_report: 1 } }));
+        else if (req.method === 'GET') res.writeHead(404).end();
+        else res.writeHead(202).end();
+      })();
+    });
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+describe('a running agent after `cep-agent erase` in its state dir', () => {
+  let hub: RecordingHub;
+  let hubUrl: string;
+  beforeEach(async () => {
+    hub = new RecordingHub();
+    hubUrl = await hub.start();
+  });
+  afterEach(() => hub.stop());
+
+  /** What the state dir holds now, read from the files the way the hub will see it. */
+  function identityOnDisk(config: AgentConfig) {
+    const key = readFileSync(path.join(config.state_dir, 'erasure-key'), 'utf8').trim();
+    return { hostId: readFileSync(path.join(config.state_dir, 'host-id'), 'utf8').trim(), erasureKeyHash: createHash('sha256').update(key).digest('hex') };
+  }
+
+  async function erase(config: AgentConfig): Promise<void> {
+    const lines: string[] = [];
+    const code = await eraseCommand(config, { dryRun: false }, (t) => lines.push(t), (t) => lines.push(t));
+    expect({ code, lines }).toMatchObject({ code: 0 });
+  }
+
+  it('builds the next report under the new id and key, and drops what it built under the erased id instead of sending it', async () => {
+    const abrt = mkdtempSync(path.join(tmpdir(), 'cep-abrt-'));
+    plantedPythonDir(abrt);
+    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [] };
+    const config = configFor(buildHostRoot({}), { protocol: { type: 'HTTP', hub_url: hubUrl }, http_timeout: '2s', crashes });
+    const log: string[] = [];
+    const runtime = await AgentRuntime.create(config, { runner: new RecordedCommandRunner({}), log: (m) => log.push(m) });
+    const before = identityOnDisk(config);
+    expect(runtime.hostId).toBe(before.hostId);
+    // One report waits in the spool; another, and a crash scan, were begun but not spooled when erase runs.
+    await runtime.enqueue(await runtime.build([], { record: true }));
+    const builtBefore = await runtime.build([], { record: true });
+    const reporterBefore = runtime.crashReporter();
+    expect(builtBefore.manifest).toMatchObject({ hostId: before.hostId, erasureKeyHash: before.erasureKeyHash, sequence: 2 });
+
+    await erase(config);
+    const after = identityOnDisk(config);
+    expect(after.hostId).not.toBe(before.hostId);
+    expect(after.erasureKeyHash).not.toBe(before.erasureKeyHash);
+
+    // The runs that began before the erase finish by spooling what they built.
+    await runtime.enqueue(builtBefore);
+    const [crashBefore] = await reporterBefore.collect();
+    expect(crashBefore).toBeDefined();
+    const next = await runtime.build([], { record: true });
+    expect(next.manifest).toMatchObject({ hostId: after.hostId, erasureKeyHash: after.erasureKeyHash, sequence: 1 });
+    await runtime.enqueue(next);
+    expect(await runtime.deliver({ maxFailures: 1 })).toEqual({ sent: [next.reportId], remaining: 0 });
+
+    expect(hub.requests.map((r) => [r.method, r.url, r.hostIdHeader, r.manifest?.hostId, r.manifest?.erasureKeyHash])).toEqual([
+      ['DELETE', `/api/v1/hosts/${before.hostId}`, undefined, undefined, undefined],
+      ['GET', `/api/v1/hosts/${before.hostId}`, undefined, undefined, undefined],
+      ['POST', '/api/v1/cep-reports', after.hostId, after.hostId, after.erasureKeyHash],
+    ]);
+    for (const id of [builtBefore.reportId, crashBefore]) expect(log).toContain(`cep-agent: dropped report ${id}: built under a host id this host no longer has`);
+    expect(runtime.hostId).toBe(after.hostId);
+    expect(runtime.erasureKeyHash).toBe(after.erasureKeyHash);
+  });
+
+  it('the daemon: the run during the erase and the runs after it report under the new id and key, at the offset of the new id', async () => {
+    const period = 900_000;
+    const config = configFor(buildHostRoot(virtuozzoHostLayout()), { report_period: '15m', protocol: { type: 'HTTP', hub_url: hubUrl }, http_timeout: '2s' });
+    let erased: Promise<void> | undefined;
+    // The admin erases the host while Tuesday's collectors run.
+    const cpu: Collector<'cpu'> = {
+      name: 'cpu',
+      async collect(ctx) {
+        await (erased ??= erase(config));
+        return BUILTIN_COLLECTORS.cpu.collect(ctx);
+      },
+    };
+    const start = Date.parse('2026-11-23T00:00:00Z');
+    const clock = new FakeClock(start);
+    const runtime = await AgentRuntime.create(config, { clock, runner: new RecordedCommandRunner(virtuozzoHostCommands()), collectors: { cpu } });
+    const before = identityOnDisk(config);
+    const stop = new AbortController();
+    const slots: { at: number; day: string }[] = [];
+    await runtime.runDaemon(stop.signal, (slot) => {
+      slots.push({ at: slot.at, day: slot.day });
+      if (slots.length === 3) stop.abort();
+    });
+    expect(erased).toBeDefined();
+    const after = identityOnDisk(config);
+    expect(after.hostId).not.toBe(before.hostId);
+    await runtime.deliver({ maxFailures: 1 });
+
+    // Monday and Tuesday at the old id's offset; the run after the erase at the new id's.
+    const oldSchedule = new Schedule(DEFAULT_TIMETABLE, period, before.hostId);
+    const monday = oldSchedule.nextSlot(start);
+    const tuesday = oldSchedule.nextSlot(monday.at);
+    const third = new Schedule(DEFAULT_TIMETABLE, period, after.hostId).nextSlot(tuesday.at);
+    expect(slots).toEqual([monday, tuesday, third].map(({ at, day }) => ({ at, day })));
+    // Else the check above could not tell the two offsets apart.
+    expect(Schedule.hostOffset(after.hostId, Math.floor(period / 7))).not.toBe(Schedule.hostOffset(before.hostId, Math.floor(period / 7)));
+
+    const reports = hub.requests.filter((r) => r.method === 'POST').map((r) => [r.hostIdHeader, r.manifest?.hostId, r.manifest?.erasureKeyHash, r.manifest?.sequence]);
+    expect(hub.requests.map((r) => r.method)).toEqual(['POST', 'DELETE', 'GET', 'POST', 'POST']);
+    expect(reports).toEqual([
+      [before.hostId, before.hostId, before.erasureKeyHash, 1],
+      [after.hostId, after.hostId, after.erasureKeyHash, 1],
+      [after.hostId, after.hostId, after.erasureKeyHash, 2],
+    ]);
   });
 });

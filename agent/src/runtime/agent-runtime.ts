@@ -1,4 +1,4 @@
-import type { BuiltinCollectorName } from '../../../libs/contracts/src/cep';
+import { CEP_HOST_ID_HEADER, type BuiltinCollectorName } from '../../../libs/contracts/src/cep';
 import type { Collector, CollectorContext } from '../collectors/collector';
 import { ALL_COLLECTOR_NAMES, BUILTIN_COLLECTORS, EXTERNAL_SCRIPTS, type CollectorName } from '../collectors/collector-registry';
 import type { CollectorResult } from '../collectors/collector-result';
@@ -43,33 +43,62 @@ export interface AgentStatus {
   nextDue: { at: string; day: string; collectors: string[] };
 }
 
+/** What the runtime keeps of the identity: only the key's hash, the key itself is used by `erase` alone. */
+interface CurrentIdentity {
+  hostId: string;
+  erasureKeyHash: string;
+  /** The timetable shifted by this id's offset. */
+  schedule: Schedule;
+}
+
 /** The agent's operations, shared by the CLI commands and the daemon loop. */
 export class AgentRuntime {
   readonly spool: Spool;
   private readonly clock: Clock;
   private readonly runner: CommandRunner;
   private readonly log: (message: string) => void;
-  private readonly schedule: Schedule;
-  readonly hostId: string;
-  /** Only the hash: the key itself is read from the state dir by `erase` alone. */
-  readonly erasureKeyHash: string;
+  private identity: CurrentIdentity;
+  private identityRead?: Promise<HostIdentity>;
 
   private constructor(
     readonly config: AgentConfig,
     identity: HostIdentity,
     private readonly deps: AgentDeps,
   ) {
-    this.hostId = identity.hostId;
-    this.erasureKeyHash = erasureKeyHash(identity.erasureKey);
     this.clock = deps.clock ?? systemClock;
     this.runner = deps.runner ?? new ProcessCommandRunner();
     this.log = deps.log ?? ((m) => console.warn(m));
     this.spool = new Spool(config.spool_dir, config.spool_max_reports, this.log);
-    this.schedule = new Schedule(config.timetable ?? DEFAULT_TIMETABLE, config.report_period, this.hostId);
+    this.identity = this.derive(identity);
   }
 
   static async create(config: AgentConfig, deps: AgentDeps = {}): Promise<AgentRuntime> {
     return new AgentRuntime(config, await loadOrCreateIdentity(config.state_dir), deps);
+  }
+
+  get hostId(): string {
+    return this.identity.hostId;
+  }
+
+  get erasureKeyHash(): string {
+    return this.identity.erasureKeyHash;
+  }
+
+  private derive(identity: HostIdentity): CurrentIdentity {
+    const schedule = new Schedule(this.config.timetable ?? DEFAULT_TIMETABLE, this.config.report_period, identity.hostId);
+    return { hostId: identity.hostId, erasureKeyHash: erasureKeyHash(identity.erasureKey), schedule };
+  }
+
+  /**
+   * Re-reads the identity before every run and every send: `erase` and `reset-id` re-key the state
+   * dir under a running daemon. Missing files are created as at startup, which cannot race an erase:
+   * erase replaces both files by atomic rename (never leaving them missing) and refuses to run without
+   * them. Reads are single-flight so that the daemon and the crash watcher never create two at once.
+   */
+  private async refreshIdentity(): Promise<CurrentIdentity> {
+    this.identityRead ??= loadOrCreateIdentity(this.config.state_dir).finally(() => (this.identityRead = undefined));
+    this.identity = this.derive(await this.identityRead);
+    return this.identity;
   }
 
   /** Enabled collectors in timetable order (the order reports list them in). */
@@ -85,7 +114,8 @@ export class AgentRuntime {
     const fs = new HostFs(this.config.host_root);
     const commandTimeoutMs = this.config.command_timeout;
     const ctx: CollectorContext = { fs, runner: this.runner, allowLists: DEFAULT_ALLOW_LISTS, commandTimeoutMs };
-    const scrubber = new Scrubber({ hostId: this.hostId, sensitiveValues: await gatherSensitiveValues(fs, this.runner, commandTimeoutMs) });
+    const { hostId } = await this.refreshIdentity();
+    const scrubber = new Scrubber({ hostId, sensitiveValues: await gatherSensitiveValues(fs, this.runner, commandTimeoutMs) });
     const results: CollectorResult[] = [];
     for (const name of names) {
       if (name === EXTERNAL_SCRIPTS) {
@@ -117,12 +147,14 @@ export class AgentRuntime {
    */
   async build(results: CollectorResult[], { record }: { record: boolean }): Promise<BuiltReport> {
     const stateDir = this.config.state_dir;
-    const sequence = record ? await nextReportSequence(stateDir, this.hostId) : (await readReportSequence(stateDir, this.hostId)) + 1;
-    return buildReport(results, { hostId: this.hostId, sequence, erasureKeyHash: this.erasureKeyHash }, new Date(this.clock.now()));
+    const { hostId, erasureKeyHash } = await this.refreshIdentity();
+    const sequence = record ? await nextReportSequence(stateDir, hostId) : (await readReportSequence(stateDir, hostId)) + 1;
+    return buildReport(results, { hostId, sequence, erasureKeyHash }, new Date(this.clock.now()));
   }
 
   async enqueue(report: BuiltReport): Promise<void> {
-    await this.spool.enqueue(report.reportId, report.tarball, this.clock.now());
+    // The id it was built under goes with it, so that a re-key before it is sent drops it (see HttpSender).
+    await this.spool.enqueue(report.reportId, report.tarball, this.clock.now(), { headers: { [CEP_HOST_ID_HEADER]: report.manifest.hostId } });
   }
 
   /** `token` (a rig's API token) replaces the configured one. */
@@ -134,6 +166,7 @@ export class AgentRuntime {
       token: token ?? conn.token,
       ca: conn.ca,
       hostId: this.hostId,
+      currentHostId: async () => (await this.refreshIdentity()).hostId,
       spool: this.spool,
       clock: this.clock,
       timeoutMs: conn.timeoutMs,
@@ -147,6 +180,8 @@ export class AgentRuntime {
   async deliver(options: { signal?: AbortSignal; deadline?: number; maxFailures?: number; token?: string } = {}): Promise<FlushResult> {
     const p = this.config.protocol;
     if (p.type === 'FILE') return deliverToFile(this.spool, p.path);
+    // For reports spooled without the id they were built under (see HttpSender).
+    await this.refreshIdentity();
     return this.sender(options.token)!.flush(options);
   }
 
@@ -177,7 +212,7 @@ export class AgentRuntime {
    * (rigs poll every second, field hosts every `crashes.poll_interval`).
    */
   async watchCrashes(signal: AbortSignal, rig?: RigSettings): Promise<void> {
-    const reporter = this.crashReporter(rig);
+    let reporter = this.crashReporter(rig);
     const c = this.config.crashes;
     const flush = singleFlight(async () => void (await this.deliver({ signal, token: rig?.token })), this.log);
     const roots = [...c.abrt_roots, ...c.anaconda_roots, ...c.kdump_roots];
@@ -187,6 +222,8 @@ export class AgentRuntime {
         roots,
         pollIntervalMs: rig ? c.rig_poll_interval : c.poll_interval,
         onChange: async () => {
+          // After a re-key (erase, reset-id), crashes are built under the new id.
+          if ((await this.refreshIdentity()).hostId !== reporter.hostId) reporter = this.crashReporter(rig);
           // Also retries what an earlier run left in the spool.
           if ((await reporter.collect()).length > 0 || (await this.spool.list()).some((e) => e.kind !== 'cep')) void flush.run();
         },
@@ -199,7 +236,7 @@ export class AgentRuntime {
   }
 
   nextSlot(after = this.clock.now()): Slot {
-    return this.schedule.nextSlot(after);
+    return this.identity.schedule.nextSlot(after);
   }
 
   /**
@@ -210,12 +247,13 @@ export class AgentRuntime {
     const state = await readRunState(this.config.state_dir);
     let cursor = Math.max(state.lastSlotAt ?? this.clock.now(), this.clock.now() - this.config.report_period);
     while (!signal.aborted) {
-      const slot = this.schedule.nextSlot(cursor);
+      const slot = (await this.refreshIdentity()).schedule.nextSlot(cursor);
       if (slot.at > this.clock.now()) {
         if ((await this.spool.list()).length > 0) await this.deliver({ signal, deadline: slot.at });
         const wait = slot.at - this.clock.now();
         if (wait > 0) await this.clock.sleep(wait, signal);
-        if (signal.aborted) break;
+        // Due now, unless a re-key while waiting moved the slot to the new id's offset: look again.
+        continue;
       }
       const names = slot.collectors.filter((n) => isCollectorEnabled(this.config, n));
       const results = await this.collect(names, { record: true });
@@ -223,7 +261,7 @@ export class AgentRuntime {
       await writeRunState(this.config.state_dir, { ...(await readRunState(this.config.state_dir)), lastSlotAt: slot.at });
       cursor = slot.at;
       onSlot?.(slot, results);
-      await this.deliver({ signal, deadline: this.schedule.nextSlot(cursor).at });
+      await this.deliver({ signal, deadline: this.nextSlot(cursor).at });
     }
   }
 
