@@ -11,6 +11,7 @@ describe('crash_hardware dictionary under concurrent prune', () => {
   let dataSource: DataSource;
   let writer: Client;
   let pruner: Client;
+  const pids = new Map<Client, number>();
   const candidateId = randomUUID();
   const SHARED = 'system.model=Board-Shared-1';
 
@@ -27,6 +28,7 @@ describe('crash_hardware dictionary under concurrent prune', () => {
     writer = new Client({ connectionString: db.url });
     pruner = new Client({ connectionString: db.url });
     await Promise.all([writer.connect(), pruner.connect()]);
+    for (const client of [writer, pruner]) pids.set(client, (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
   });
   afterAll(async () => {
     await Promise.all([writer?.end(), pruner?.end()]);
@@ -54,7 +56,7 @@ describe('crash_hardware dictionary under concurrent prune', () => {
     ).map((r: { key: string }) => r.key);
   /** Whether `client`'s session is waiting on a lock, as pg_locks sees it (asked from a third session: the client is busy). */
   const waiting = async (client: Client): Promise<boolean> =>
-    (await dataSource.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [client.processID]))[0].n > 0;
+    (await dataSource.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [pids.get(client)]))[0].n > 0;
   const until = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
     expect(await check()).toBe(true);
