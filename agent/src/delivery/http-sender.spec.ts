@@ -14,7 +14,8 @@ const HOST_ID = '5b3c1f7e-2d4a-4c6b-9e8f-1a2b3c4d5e6f';
 const TOKEN = 'test-token';
 const KEY_HASH = 'ab'.repeat(32);
 
-type Behaviour = 'refuse' | 'hang' | 'accept' | 'reject';
+/** shared: accepted, with the answer that another installation sends under this host id; garbled: accepted, answer unreadable. */
+type Behaviour = 'refuse' | 'hang' | 'accept' | 'reject' | 'shared' | 'garbled';
 
 /** A stand-in hub: stores by report id (idempotent like the real one), scripted per request. */
 class LocalHub {
@@ -56,7 +57,9 @@ class LocalHub {
       // 'hang': the hub stored the report but the answer never reaches the agent.
       if (behaviour === 'hang') return void this.hanging.push(res);
       this.acks.set(id, (this.acks.get(id) ?? 0) + 1);
-      res.writeHead(isNew ? 202 : 200).end();
+      if (behaviour === 'garbled') return res.writeHead(202, { 'content-type': 'text/plain' }).end('stored, thanks');
+      const answer = { id, status: 'stored', duplicate: !isNew, hostIdShared: behaviour === 'shared' };
+      res.writeHead(isNew ? 202 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   }
 }
@@ -140,6 +143,37 @@ describe('HTTP delivery', () => {
     hub.script = ['reject'];
     expect(await sender(spool, url, clock).flush()).toEqual({ sent: [ids[1]], remaining: 0 });
     expect(readdirSync(path.join(spool.dir, 'rejected'))).toEqual([expect.stringContaining(ids[0])]);
+  });
+});
+
+describe('hub answers', () => {
+  let hub: LocalHub;
+  let url: string;
+  beforeEach(async () => {
+    hub = new LocalHub();
+    url = await hub.start();
+  });
+  afterEach(() => hub.stop());
+
+  it('tells the agent when the hub says another installation sends under its host id, and only then', async () => {
+    const clock = new FakeClock(0);
+    const { spool, ids } = await spoolWith(mkdtempSync(path.join(tmpdir(), 'cep-spool-')), 4, clock);
+    hub.script = ['accept', 'garbled', 'shared', 'accept'];
+    const told: Array<{ hostId: string; afterReports: number }> = [];
+    const s = new HttpSender({
+      hubUrl: url,
+      token: TOKEN,
+      hostId: HOST_ID,
+      spool,
+      clock,
+      timeoutMs: 250,
+      retryInitialMs: 1000,
+      retryMaxMs: 600_000,
+      log: () => undefined,
+      onHostIdShared: async (hostId) => void told.push({ hostId, afterReports: hub.stored.size }),
+    });
+    expect(await s.flush()).toEqual({ sent: ids, remaining: 0 });
+    expect(told).toEqual([{ hostId: HOST_ID, afterReports: 3 }]);
   });
 });
 

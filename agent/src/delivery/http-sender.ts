@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { CEP_HOST_ID_HEADER, CEP_REPORT_ID_HEADER, CEP_REPORTS_PATH } from '../../../libs/contracts/src/cep';
+import { CEP_HOST_ID_HEADER, CEP_REPORT_ID_HEADER, CEP_REPORTS_PATH, CepIntakeAnswerSchema } from '../../../libs/contracts/src/cep';
 import { CRASH_ARCHIVES_PATH, CRASH_REPORTS_PATH } from '../../../libs/contracts/src/crash/crash-delivery';
 import type { Clock } from '../schedule/clock';
 import { hubEndpoint } from './hub-request';
@@ -22,6 +22,8 @@ export interface HttpSenderOptions {
   hostId: string;
   /** This host's id now; reports spooled under another are dropped, not sent. */
   currentHostId?: () => Promise<string>;
+  /** The hub answered that another installation sends under `hostId` too (see CepIntakeAnswer). */
+  onHostIdShared?: (hostId: string) => Promise<void>;
   spool: Spool;
   clock: Clock;
   timeoutMs: number;
@@ -44,8 +46,11 @@ export interface FlushResult {
   remaining: number;
 }
 
+/** A 2xx answer longer than this is not an intake answer; it is not read further. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
 type Attempt =
-  | { kind: 'delivered'; status: number }
+  | { kind: 'delivered'; status: number; answer: Buffer }
   | { kind: 'transient'; reason: string; retryAfterMs?: number }
   | { kind: 'permanent'; status: number };
 
@@ -96,6 +101,7 @@ export class HttpSender {
         await this.opts.spool.remove(next.reportId);
         sent.push(next.reportId);
         failures = 0;
+        if (next.kind === 'cep') await this.readCepAnswer(next, attempt.answer);
         continue;
       }
       if (attempt.kind === 'permanent') {
@@ -111,6 +117,20 @@ export class HttpSender {
       await this.opts.clock.sleep(delay, options.signal);
     }
     return { sent, remaining: (await this.opts.spool.list()).length };
+  }
+
+  /** Acts on what the hub says about the delivered report; an answer it cannot read changes nothing. */
+  private async readCepAnswer(entry: SpooledReport, answer: Buffer): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.toString('utf8'));
+    } catch {
+      return;
+    }
+    const parsed = CepIntakeAnswerSchema.safeParse(json);
+    if (!parsed.success || !parsed.data.hostIdShared) return;
+    const builtFor = (await this.opts.spool.headers(entry))[CEP_HOST_ID_HEADER] ?? this.opts.hostId;
+    await this.opts.onHostIdShared?.(builtFor);
   }
 
   private async builtForFormerId(entry: SpooledReport): Promise<boolean> {
@@ -136,11 +156,16 @@ export class HttpSender {
     const transport = endpoint.protocol === 'https:' ? https : http;
     return new Promise<Attempt>((resolve) => {
       const req = transport.request(endpoint, { method: 'POST', headers, ...(this.opts.ca ? { ca: this.opts.ca } : {}) }, (res) => {
-        res.resume();
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes <= MAX_ANSWER_BYTES) chunks.push(chunk);
+        });
         res.on('end', () => {
           clearTimeout(timer);
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve({ kind: 'delivered', status });
+          if (status >= 200 && status < 300) resolve({ kind: 'delivered', status, answer: bytes <= MAX_ANSWER_BYTES ? Buffer.concat(chunks) : Buffer.alloc(0) });
           // 408/429 and 5xx are the hub being busy or unwell; other 4xx mean this report will never be accepted.
           else if (status >= 400 && status < 500 && status !== 408 && status !== 429) resolve({ kind: 'permanent', status });
           else {

@@ -22,7 +22,7 @@ import { storeLatestOutputs } from '../report/output-store';
 import { systemClock, type Clock } from '../schedule/clock';
 import { DEFAULT_TIMETABLE, Schedule, type Slot } from '../schedule/timetable';
 import { erasureKeyHash } from '../state/erasure-key';
-import { loadOrCreateIdentity, type HostIdentity } from '../state/host-identity';
+import { loadOrCreateIdentity, resetIdentity, type HostIdentity } from '../state/host-identity';
 import { nextReportSequence, readReportSequence } from '../state/report-sequence';
 import { readRunState, writeRunState, type CollectorRunRecord } from '../state/run-state';
 
@@ -59,6 +59,7 @@ export class AgentRuntime {
   private readonly log: (message: string) => void;
   private identity: CurrentIdentity;
   private identityRead?: Promise<HostIdentity>;
+  private leaving?: Promise<void>;
 
   private constructor(
     readonly config: AgentConfig,
@@ -99,6 +100,21 @@ export class AgentRuntime {
     this.identityRead ??= loadOrCreateIdentity(this.config.state_dir).finally(() => (this.identityRead = undefined));
     this.identity = this.derive(await this.identityRead);
     return this.identity;
+  }
+
+  /**
+   * The hub has reports from another installation under this id (a clone of a golden image, a
+   * restored state dir): take a new id and key, as `reset-id` would, so the two stop being counted
+   * as one host. Reports still spooled under the shared id are then dropped, not sent.
+   */
+  private leaveSharedHostId(hostId: string): Promise<void> {
+    // Serialized: two senders told at once must not re-key twice.
+    this.leaving = (this.leaving ?? Promise.resolve()).then(async () => {
+      if ((await this.refreshIdentity()).hostId !== hostId) return;
+      this.identity = this.derive(await resetIdentity(this.config.state_dir));
+      this.log(`cep-agent: the hub has reports from another installation under host id ${hostId} (a cloned image?); this host now reports as ${this.hostId}`);
+    });
+    return this.leaving;
   }
 
   /** Enabled collectors in timetable order (the order reports list them in). */
@@ -167,6 +183,7 @@ export class AgentRuntime {
       ca: conn.ca,
       hostId: this.hostId,
       currentHostId: async () => (await this.refreshIdentity()).hostId,
+      onHostIdShared: (hostId) => this.leaveSharedHostId(hostId),
       spool: this.spool,
       clock: this.clock,
       timeoutMs: conn.timeoutMs,

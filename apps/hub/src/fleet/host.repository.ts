@@ -75,6 +75,12 @@ export class HostRepository {
     return rows.map((r) => r.sequence);
   }
 
+  /** Whether a report other than `reportId` already carried this host id and sequence number. */
+  async sequenceTakenByAnother(m: EntityManager, hostId: string, sequence: number, reportId: string): Promise<boolean> {
+    const rows = await m.query('SELECT 1 FROM cep_report WHERE host_id = $1 AND sequence = $2 AND id <> $3 LIMIT 1', [hostId, sequence, reportId]);
+    return rows.length > 0;
+  }
+
   async insertCepReport(m: EntityManager, report: Omit<CepReportEntity, 'processedAt'>): Promise<void> {
     await m.getRepository(CepReportEntity).insert(report);
   }

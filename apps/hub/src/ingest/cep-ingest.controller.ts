@@ -2,6 +2,7 @@ import { Controller, Headers, HttpCode, Post, Req, UploadedFile, UseGuards, UseI
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import type { CepIntakeAnswer } from '../../../../libs/contracts/src/cep';
 import { IngestTokenGuard } from './ingest-token.guard';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
@@ -21,10 +22,10 @@ export class CepIngestController {
   @ApiOperation({ summary: 'CEP report.tar.gz (raw application/gzip body or multipart `file`); headers X-Report-Id, X-Host-Id' })
   @ApiConsumes('application/gzip', 'multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))
-  async create(@UploadedFile() file: Express.Multer.File | undefined, @Req() req: Request, @Headers() headers: Record<string, string>) {
+  async create(@UploadedFile() file: Express.Multer.File | undefined, @Req() req: Request, @Headers() headers: Record<string, string>): Promise<CepIntakeAnswer> {
     const meta = { ...this.intake.parseMetaHeaders(headers, 'agent'), country: this.senderCountry.countryOf(req) };
     const body = file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const result = await this.intake.acceptCepReport(body, meta);
-    return { id: result.id, status: 'stored', duplicate: !result.created };
+    return { id: result.id, status: 'stored', duplicate: !result.created, hostIdShared: result.hostIdShared };
   }
 }

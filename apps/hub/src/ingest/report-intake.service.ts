@@ -20,7 +20,10 @@ import { problemOccurrences } from '../../../../libs/crash-reports/src/problem-d
 import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { HostRepository } from '../fleet/host.repository';
 import { RawReportRepository } from './raw-report.repository';
 
 export interface IntakeMeta {
@@ -64,6 +67,8 @@ export class ReportIntakeService {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly rawReports: RawReportRepository,
     private readonly queue: JobQueue,
+    private readonly hosts: HostRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   parseUReport(body: unknown): UReportV2 {
@@ -133,7 +138,7 @@ export class ReportIntakeService {
    * CEP `report.tar.gz` from the agent: a safe archive with a valid manifest whose report and
    * host ids agree with the headers, and every collector file it lists. Processing is separate.
    */
-  async acceptCepReport(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult> {
+  async acceptCepReport(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult & { hostIdShared: boolean }> {
     if (!archive?.length) throw new BadRequestException('empty body: expected report.tar.gz');
     let manifest: ReportManifest;
     try {
@@ -160,7 +165,14 @@ export class ReportIntakeService {
     if (meta.hostId && meta.hostId !== manifest.hostId) {
       throw new BadRequestException('X-Host-Id does not match the manifest hostId');
     }
-    return this.store('cep', archive, archive, 'archive', { ...meta, reportId: manifest.reportId, hostId: manifest.hostId });
+    const stored = await this.store('cep', archive, archive, 'archive', { ...meta, reportId: manifest.reportId, hostId: manifest.hostId });
+    // Checked against processed reports only: of two clones sending at once, the later one learns it
+    // at its next report, and the worker flags the host meanwhile (cloneSignals).
+    const hostIdShared =
+      manifest.sequence !== undefined &&
+      (await this.hosts.sequenceTakenByAnother(this.dataSource.manager, manifest.hostId, manifest.sequence, manifest.reportId));
+    if (hostIdShared) this.logger.warn({ msg: 'host id used by two installations; the agent is told to take a new one', hostId: manifest.hostId });
+    return { ...stored, hostIdShared };
   }
 
   parseMetaHeaders(headers: Record<string, string | string[] | undefined>, source: IntakeMeta['source']): IntakeMeta {
