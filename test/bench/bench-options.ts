@@ -28,6 +28,8 @@ export interface BenchOptions {
   cepReports: number;
   /** Timed requests per endpoint on the seeded fleet. */
   fleetRequests: number;
+  /** Leave the seeded fleet database in place (BENCH_KEEP_DATABASE=1). */
+  keepFleetDatabase: boolean;
 }
 
 /** `--only a,b` or `--only=a,b` on the command line (npm run bench -- --only fleet). */
@@ -75,5 +77,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env, argv: readonl
     fleetArchetypes: positiveInt(env, 'BENCH_FLEET_ARCHETYPES', 300),
     cepReports: positiveInt(env, 'BENCH_CEP_REPORTS', 2000, 0),
     fleetRequests: positiveInt(env, 'BENCH_FLEET_REQUESTS', 25, 20),
+    // For query-plan work (`psql <url>`) on a fleet that takes minutes to build.
+    keepFleetDatabase: env.BENCH_KEEP_DATABASE === '1',
   };
 }

@@ -56,7 +56,8 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
   const started = performance.now();
   const config = loadHubConfig({});
   const database = await createScratchDatabase(`hub_bench_fleet_${process.pid}`);
-  teardown.defer(`drop database ${database.name}`, () => database.drop());
+  if (options.keepFleetDatabase) console.log(`fleet: the seeded database stays: ${database.url}`);
+  else teardown.defer(`drop database ${database.name}`, () => database.drop());
 
   const migrations = new DataSource(hubDataSourceOptions(database.url, 4));
   await migrations.initialize();
