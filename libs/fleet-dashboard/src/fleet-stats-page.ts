@@ -39,9 +39,9 @@ function restRow(text: string, hosts: string): string {
   return `<tr class="rest"><td>${text}</td><td class="num">${hosts}</td><td></td><td></td></tr>`;
 }
 
-function attributeTable(a: PublishedAttribute, live: number | null, k: number): string {
+function attributeTable(a: PublishedAttribute, k: number): string {
   const rows = a.cells.map((c) => valueRow(c.value, c.hosts, c.share));
-  if (a.other && live) {
+  if (a.other) {
     rows.push(restRow(`${formatCount(a.other.cells)} more values`, formatCount(a.other.hosts)));
   }
   if (a.suppressed.cells > 0) {
@@ -80,7 +80,7 @@ export function renderFleetStatsPage(view: FleetStatsPageView): string {
     [
       `<section id="${escapeHtml(b.name)}" class="breakdown-section">`,
       `<h2>${escapeHtml(b.title)}</h2>`,
-      ...b.attributes.map((a) => attributeTable(a, view.liveServers, k)),
+      ...b.attributes.map((a) => attributeTable(a, k)),
       `<p class="muted"><a href="/api/v1/stats/breakdowns/${encodeURIComponent(b.name)}">JSON</a></p>`,
       '</section>',
     ].join('\n'),
