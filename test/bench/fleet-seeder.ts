@@ -475,7 +475,14 @@ export async function seedFleet(pg: Client, db: DataSource, options: FleetSeedOp
                FROM crash_report GROUP BY candidate_id) s
       WHERE s.candidate_id = c.id`,
   );
-  const candidateHosts = (await pg.query('INSERT INTO candidate_host (candidate_id, host_key) SELECT DISTINCT candidate_id, host_key FROM crash_report')).rowCount ?? 0;
+  const candidateHosts =
+    (
+      await pg.query(
+        `INSERT INTO candidate_host (candidate_id, host_key, attr_ids)
+         SELECT h.candidate_id, h.host_key, COALESCE(array_agg(DISTINCT i ORDER BY i) FILTER (WHERE i IS NOT NULL), '{}')
+           FROM crash_hardware h LEFT JOIN LATERAL unnest(h.attr_ids) i ON true WHERE h.host_key IS NOT NULL GROUP BY 1, 2`,
+      )
+    ).rowCount ?? 0;
   timer.done('bug_candidate counters and candidate_host', candidateHosts);
 
   for (const table of ['bench_combo', 'bench_candidate', 'bench_host', 'bench_arch_record', 'bench_arch']) await pg.query(`DROP TABLE ${table}`);

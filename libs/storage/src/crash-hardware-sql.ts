@@ -8,9 +8,10 @@ export const HARDWARE_DICTIONARY_LOCK = 0x687764696374;
 
 /**
  * Copies crash reports' host key, time, candidate and hardware attributes into crash_hardware,
- * coding each `attribute=value` as a hardware_attribute id (new ones are added first). Every writer
- * of those crash_report columns calls this in its own transaction, so the copy never drifts;
- * without `reportIds` every report is copied (bulk loads).
+ * coding each `attribute=value` as a hardware_attribute id (new ones are added first), and adds them
+ * to candidate_host.attr_ids. Every writer of those crash_report columns calls this in its own
+ * transaction, so the copy never drifts; without `reportIds` every report is copied (bulk loads,
+ * which then build candidate_host themselves).
  *
  * Two statements on purpose: the second one's snapshot sees keys a concurrent transaction
  * committed while the first waited on them (ON CONFLICT DO NOTHING does not return those).
@@ -34,6 +35,38 @@ export async function syncCrashHardware(m: SqlRunner, reportIds?: string[]): Pro
      ON CONFLICT (report_id) DO UPDATE
         SET candidate_id = EXCLUDED.candidate_id, host_key = EXCLUDED.host_key, crashed_at = EXCLUDED.crashed_at, attr_ids = EXCLUDED.attr_ids`,
     params,
+  );
+  // Bulk loads fill candidate_host themselves, after the copy.
+  if (!reportIds) return;
+  // A new crash adds its attributes to its host's candidate_host row (counted in before it is stored).
+  await m.query(
+    `UPDATE candidate_host ch SET attr_ids = ARRAY(SELECT DISTINCT x FROM unnest(ch.attr_ids || n.ids) x ORDER BY 1)
+       FROM (SELECT h.candidate_id, h.host_key, array_agg(DISTINCT i) AS ids
+               FROM crash_hardware h CROSS JOIN unnest(h.attr_ids) i
+              WHERE h.host_key IS NOT NULL AND h.report_id = ANY($1::uuid[]) GROUP BY 1, 2) n
+      WHERE ch.candidate_id = n.candidate_id AND ch.host_key = n.host_key`,
+    params,
+  );
+}
+
+/**
+ * Recomputes candidate_host.attr_ids from the crashes themselves, for the candidate's hosts or for
+ * the (candidate, host) pairs of some reports: after crashes change attributes (relink) or
+ * candidates (merge, split, erasure), where adding alone would keep values no crash has any more.
+ */
+export async function rebuildCandidateHostAttributes(m: SqlRunner, scope: { candidateId: string } | { reportIds: string[] }): Promise<void> {
+  if ('reportIds' in scope && !scope.reportIds.length) return;
+  const pairs =
+    'candidateId' in scope
+      ? 'SELECT candidate_id, host_key FROM candidate_host WHERE candidate_id = $1'
+      : 'SELECT DISTINCT candidate_id, host_key FROM crash_hardware WHERE report_id = ANY($1::uuid[]) AND host_key IS NOT NULL';
+  await m.query(
+    `UPDATE candidate_host ch SET attr_ids = ARRAY(
+        SELECT DISTINCT i FROM crash_hardware h CROSS JOIN unnest(h.attr_ids) i
+         WHERE h.candidate_id = ch.candidate_id AND h.host_key = ch.host_key ORDER BY 1)
+       FROM (${pairs}) p
+      WHERE ch.candidate_id = p.candidate_id AND ch.host_key = p.host_key`,
+    ['candidateId' in scope ? scope.candidateId : scope.reportIds],
   );
 }
 

@@ -11,10 +11,10 @@ export class CandidateHardwareRepository {
    * Hosts are counted once per value; a report without a host key stands for a host of its own.
    * `known` counts hosts with any value of the attribute (the share's denominator).
    *
-   * One scan of the candidate's rows in crash_hardware (the narrow copy of crash_report), reduced
-   * first to distinct (host, attribute ids) pairs: a host's crashes nearly always carry the same
-   * attributes, so a 150k-report candidate unnests ~12k arrays instead of 150k, and cells, known and
-   * total come from that one pass. Ids become `attribute=value` keys only for the distinct pairs.
+   * Reads a row per host: candidate_host.attr_ids holds the attributes of all the host's crashes in
+   * the candidate (a set, so cells need no de-duplication), plus the candidate's host-less crashes.
+   * A 150k-report candidate on 12k hosts unnests 12k arrays; hosts are numbered so that counting
+   * distinct hosts per attribute works on integers; ids become keys only for the distinct cells.
    */
   async attributeHosts(candidateId: string): Promise<{
     cells: Array<{ attribute: string; value: string; hosts: number }>;
@@ -22,14 +22,18 @@ export class CandidateHardwareRepository {
     hosts: number;
   }> {
     const rows: Array<{ kind: 'cell' | 'known' | 'total'; attribute: string | null; value: string | null; hosts: number }> = await this.dataSource.query(
-      `WITH h AS (SELECT DISTINCT COALESCE(host_key, report_id::text) AS host, attr_ids FROM crash_hardware WHERE candidate_id = $1),
-            ha AS (SELECT DISTINCT h.host, k.key AS a FROM h, unnest(h.attr_ids) i JOIN hardware_attribute k ON k.id = i)
-       SELECT 'cell' AS kind, split_part(a, '=', 1) AS attribute, substr(a, strpos(a, '=') + 1) AS value, count(*)::int AS hosts
-         FROM ha GROUP BY a
+      `WITH h AS (SELECT row_number() OVER () AS n, attr_ids FROM (
+                    SELECT attr_ids FROM candidate_host WHERE candidate_id = $1
+                    UNION ALL
+                    SELECT attr_ids FROM crash_hardware WHERE candidate_id = $1 AND host_key IS NULL) x),
+            k AS (SELECT id, split_part(key, '=', 1) AS attribute, substr(key, strpos(key, '=') + 1) AS value FROM hardware_attribute),
+            pairs AS (SELECT h.n, i FROM h CROSS JOIN unnest(h.attr_ids) i),
+            cell AS (SELECT i AS id, count(*)::int AS hosts FROM pairs GROUP BY i)
+       SELECT 'cell' AS kind, k.attribute, k.value, cell.hosts FROM cell JOIN k ON k.id = cell.id
        UNION ALL
-       SELECT 'known', attribute, NULL, count(DISTINCT host)::int FROM (SELECT split_part(a, '=', 1) AS attribute, host FROM ha) x GROUP BY attribute
+       SELECT 'known', k.attribute, NULL, count(DISTINCT pairs.n)::int FROM pairs JOIN k ON k.id = pairs.i GROUP BY k.attribute
        UNION ALL
-       SELECT 'total', NULL, NULL, count(DISTINCT host)::int FROM h`,
+       SELECT 'total', NULL, NULL, count(*)::int FROM h`,
       [candidateId],
     );
     return {

@@ -7,7 +7,7 @@ import {
   HostEntity,
   HostProfileEntity,
 } from '../../../../libs/storage/src/entities';
-import { syncCrashHardware } from '../../../../libs/storage/src/crash-hardware-sql';
+import { rebuildCandidateHostAttributes, syncCrashHardware } from '../../../../libs/storage/src/crash-hardware-sql';
 
 export interface HostSighting {
   id: string;
@@ -172,5 +172,7 @@ export class HostRepository {
       [JSON.stringify(links.map((l) => ({ id: l.id, profile_id: l.profileId, attrs: l.attrs })))],
     );
     await syncCrashHardware(m, links.map((l) => l.id));
+    // Relinked crashes may have lost values (an old profile's), which adding alone would keep.
+    await rebuildCandidateHostAttributes(m, { reportIds: links.map((l) => l.id) });
   }
 }

@@ -6,7 +6,7 @@ import {
   CandidateExemplar,
   CrashReportEntity,
 } from '../../../../libs/storage/src/entities';
-import { syncCrashHardware } from '../../../../libs/storage/src/crash-hardware-sql';
+import { rebuildCandidateHostAttributes, syncCrashHardware } from '../../../../libs/storage/src/crash-hardware-sql';
 
 export interface BucketHit {
   id: string;
@@ -161,6 +161,7 @@ export class CandidateRepository {
        SELECT DISTINCT candidate_id, host_key FROM crash_report WHERE candidate_id = $1 AND host_key IS NOT NULL`,
       [candidateId],
     );
+    await rebuildCandidateHostAttributes(m, { candidateId });
     await m.query(
       `UPDATE bug_candidate c SET
           report_count = s.reports, occurrence_count = s.occurrences,

@@ -153,8 +153,9 @@ export class CrashGroupingService {
       grouping,
       hardware: input.hardware,
     });
-    await this.candidates.insertReport(m, entity);
+    // Counted first: that creates the host's candidate_host row, to which storing adds the crash's hardware.
     await this.candidates.countReport(m, candidateId, report.crashedAt, input.occurrences, report.hostKey);
+    await this.candidates.insertReport(m, entity);
     return { candidateId, grouping };
   }
 

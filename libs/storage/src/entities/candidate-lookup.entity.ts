@@ -46,4 +46,11 @@ export class CandidateHostEntity {
 
   @PrimaryColumn('text', { name: 'host_key' })
   hostKey!: string;
+
+  /**
+   * hardware_attribute ids of all the host's crashes in the candidate (kept by crash-hardware-sql.ts),
+   * so the over-representation view reads a row per host instead of a row per crash.
+   */
+  @Column('int', { name: 'attr_ids', array: true, default: () => `'{}'` })
+  attrIds!: number[];
 }

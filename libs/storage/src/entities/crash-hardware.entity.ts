@@ -17,7 +17,8 @@ export class HardwareAttributeEntity {
  * refreshes this row in the same transaction (see crash-hardware-sql.ts).
  */
 @Entity('crash_hardware')
-@Index('crash_hardware_candidate_idx', ['candidateId'])
+// With the host: one host's crashes in a candidate are found without reading the whole candidate.
+@Index('crash_hardware_candidate_host_idx', ['candidateId', 'hostKey'])
 export class CrashHardwareEntity {
   @PrimaryColumn('uuid', { name: 'report_id' })
   reportId!: string;
