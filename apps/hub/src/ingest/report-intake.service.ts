@@ -1,6 +1,8 @@
 import { BadRequestException, HttpException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { DataSource } from 'typeorm';
 import type { HubConfig } from '../../../../libs/config/src';
 import {
   CEP_MANIFEST_FILE,
@@ -20,8 +22,6 @@ import { problemOccurrences } from '../../../../libs/crash-reports/src/problem-d
 import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { HostRepository } from '../fleet/host.repository';
 import { RawReportRepository } from './raw-report.repository';
