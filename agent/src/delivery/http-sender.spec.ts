@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CEP_MANIFEST_FILE } from '../../../libs/contracts/src/cep';
 import { FakeClock } from '../../test/fake-clock.helper';
 import { buildReport, readReport } from '../report/report-builder';
-import { HttpSender, parseRetryAfter } from './http-sender';
+import { HttpSender, HttpSenderOptions, parseRetryAfter } from './http-sender';
 import { Spool } from './spool';
 
 const HOST_ID = '5b3c1f7e-2d4a-4c6b-9e8f-1a2b3c4d5e6f';
@@ -75,8 +75,8 @@ async function spoolWith(dir: string, count: number, clock: FakeClock, max = 50)
   return { spool, ids };
 }
 
-function sender(spool: Spool, hubUrl: string, clock: FakeClock): HttpSender {
-  return new HttpSender({ hubUrl, token: TOKEN, hostId: HOST_ID, spool, clock, timeoutMs: 250, retryInitialMs: 1000, retryMaxMs: 600_000, log: () => undefined });
+function sender(spool: Spool, hubUrl: string, clock: FakeClock, more: Partial<HttpSenderOptions> = {}): HttpSender {
+  return new HttpSender({ hubUrl, token: TOKEN, hostId: HOST_ID, spool, clock, timeoutMs: 250, retryInitialMs: 1000, retryMaxMs: 600_000, log: () => undefined, ...more });
 }
 
 describe('HTTP delivery', () => {
@@ -144,35 +144,14 @@ describe('HTTP delivery', () => {
     expect(await sender(spool, url, clock).flush()).toEqual({ sent: [ids[1]], remaining: 0 });
     expect(readdirSync(path.join(spool.dir, 'rejected'))).toEqual([expect.stringContaining(ids[0])]);
   });
-});
-
-describe('hub answers', () => {
-  let hub: LocalHub;
-  let url: string;
-  beforeEach(async () => {
-    hub = new LocalHub();
-    url = await hub.start();
-  });
-  afterEach(() => hub.stop());
 
   it('tells the agent when the hub says another installation sends under its host id, and only then', async () => {
     const clock = new FakeClock(0);
     const { spool, ids } = await spoolWith(mkdtempSync(path.join(tmpdir(), 'cep-spool-')), 4, clock);
     hub.script = ['accept', 'garbled', 'shared', 'accept'];
     const told: Array<{ hostId: string; afterReports: number }> = [];
-    const s = new HttpSender({
-      hubUrl: url,
-      token: TOKEN,
-      hostId: HOST_ID,
-      spool,
-      clock,
-      timeoutMs: 250,
-      retryInitialMs: 1000,
-      retryMaxMs: 600_000,
-      log: () => undefined,
-      onHostIdShared: async (hostId) => void told.push({ hostId, afterReports: hub.stored.size }),
-    });
-    expect(await s.flush()).toEqual({ sent: ids, remaining: 0 });
+    const onHostIdShared = async (hostId: string) => void told.push({ hostId, afterReports: hub.stored.size });
+    expect(await sender(spool, url, clock, { onHostIdShared }).flush()).toEqual({ sent: ids, remaining: 0 });
     expect(told).toEqual([{ hostId: HOST_ID, afterReports: 3 }]);
   });
 });
