@@ -1,29 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'pg';
 import type { CollectorResult } from '../../agent/src/collectors/collector-result';
 import { buildReport } from '../../agent/src/report/report-builder';
 import { BUILTIN_COLLECTOR_NAMES, CEP_COLLECTOR_SCHEMAS, CEP_REPORTS_PATH } from '../../libs/contracts/src/cep';
 import { addDays, dayOf } from '../../libs/host-profiles/src';
 import { FleetModel, HostCollectors, nextDayCollectors } from './fleet-model';
-import { LatencySummary, summarize } from './latency-stats';
+import { drained, failIfRefused, IntakeThroughput, measureIntake, postConcurrently, Upload } from './http-load';
 import { SeededRandom } from './synthetic-crashes';
 
-export interface CepThroughputResult {
+export interface CepThroughputResult extends IntakeThroughput {
   reports: number;
   hosts: number;
-  concurrency: number;
   buildSeconds: number;
   meanReportBytes: number;
-  acceptSeconds: number;
-  acceptedPerSecond: number;
-  acceptLatencyMs: LatencySummary;
-  failures: Array<{ status: number; body: string }>;
-  backlogAtLastAccept: number;
-  /** From the first request sent until no raw report was queued. */
-  endToEndSeconds: number;
-  processedPerSecond: number;
   rawStatuses: Record<string, number>;
   rejectReasons: string[];
   /** What the worker made of the sample: rows for the sample's hosts only. */
@@ -113,33 +103,11 @@ export async function buildCepSample(count: number, seed: number, archetypes: nu
   return { reports, hosts, seconds: (performance.now() - started) / 1000 };
 }
 
-async function postAll(
-  url: string,
-  reports: SampleReport[],
-  concurrency: number,
-): Promise<{ firstSentAt: number; lastAnsweredAt: number; latenciesMs: number[]; failures: Array<{ status: number; body: string }> }> {
-  const latenciesMs: number[] = [];
-  const failures: Array<{ status: number; body: string }> = [];
-  let next = 0;
-  const firstSentAt = performance.now();
-  const lane = async () => {
-    for (let i = next++; i < reports.length; i = next++) {
-      const r = reports[i]!;
-      const started = performance.now();
-      // The hub trusts X-Forwarded-For from 127.0.0.1 (TRUSTED_PROXIES), as behind a reverse proxy.
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/gzip', 'x-host-id': r.hostId, 'x-forwarded-for': r.ip },
-        body: new Uint8Array(r.tarball),
-      });
-      const text = await res.text();
-      if (res.status === 202) latenciesMs.push(performance.now() - started);
-      else failures.push({ status: res.status, body: text.slice(0, 300) });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, reports.length) }, lane));
-  return { firstSentAt, lastAnsweredAt: performance.now(), latenciesMs, failures };
-}
+/** The hub trusts X-Forwarded-For from 127.0.0.1 (TRUSTED_PROXIES), as behind a reverse proxy. */
+const upload = (r: SampleReport): Upload => ({
+  body: new Uint8Array(r.tarball),
+  headers: { 'content-type': 'application/gzip', 'x-host-id': r.hostId, 'x-forwarded-for': r.ip },
+});
 
 export interface CepThroughputOptions {
   reports: number;
@@ -156,43 +124,23 @@ export interface CepThroughputOptions {
  */
 export async function measureCepThroughput(baseUrl: string, pg: Client, options: CepThroughputOptions): Promise<CepThroughputResult> {
   const url = `${baseUrl}${CEP_REPORTS_PATH}`;
-  const queued = async () => (await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM raw_report WHERE status = 'queued'`)).rows[0]!.n;
-  const drained = async () => {
-    const deadline = performance.now() + options.drainTimeoutMs;
-    for (let left = await queued(); left > 0; left = await queued()) {
-      if (performance.now() > deadline) throw new Error(`${left} CEP reports still queued ${options.drainTimeoutMs} ms after the last accept`);
-      await sleep(50);
-    }
-    return performance.now();
-  };
 
   if (options.warmup > 0) {
     const warm = await buildCepSample(options.warmup, options.seed + 11, options.archetypes);
-    const run = await postAll(url, warm.reports, options.concurrency);
-    if (run.failures.length) throw new Error(`warm-up CEP reports refused, first: ${run.failures[0]!.status} ${run.failures[0]!.body}`);
-    await drained();
+    failIfRefused(await postConcurrently(url, warm.reports.map(upload), options.concurrency), 'warm-up CEP reports');
+    await drained(pg, options.drainTimeoutMs);
   }
 
   const sample = await buildCepSample(options.reports, options.seed, options.archetypes);
-  const run = await postAll(url, sample.reports, options.concurrency);
-  const backlogAtLastAccept = await queued();
-  const drainedAt = await drained();
-  const accepted = run.latenciesMs.length;
+  const intake = await measureIntake(url, sample.reports.map(upload), options.concurrency, pg, options.drainTimeoutMs);
   const hostIds = sample.hosts;
   const one = async (sql: string) => (await pg.query<{ n: number }>(sql, [hostIds])).rows[0]!.n;
   return {
     reports: sample.reports.length,
     hosts: hostIds.length,
-    concurrency: options.concurrency,
     buildSeconds: sample.seconds,
     meanReportBytes: sample.reports.reduce((sum, r) => sum + r.tarball.length, 0) / sample.reports.length,
-    acceptSeconds: (run.lastAnsweredAt - run.firstSentAt) / 1000,
-    acceptedPerSecond: accepted / ((run.lastAnsweredAt - run.firstSentAt) / 1000),
-    acceptLatencyMs: summarize(run.latenciesMs),
-    failures: run.failures.slice(0, 5),
-    backlogAtLastAccept,
-    endToEndSeconds: (drainedAt - run.firstSentAt) / 1000,
-    processedPerSecond: accepted / ((drainedAt - run.firstSentAt) / 1000),
+    ...intake,
     rawStatuses: Object.fromEntries(
       (await pg.query<{ k: string; n: number }>(`SELECT status AS k, count(*)::int AS n FROM raw_report WHERE kind = 'cep' AND host_id = ANY($1::uuid[]) GROUP BY 1 ORDER BY 1`, [hostIds])).rows.map((r) => [r.k, r.n]),
     ),

@@ -1,27 +1,14 @@
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { freePort, spawnHub } from '../support/processes';
 import type { BenchOptions } from './bench-options';
-import { postConcurrently } from './http-load';
-import { LatencySummary, summarize } from './latency-stats';
+import { drained, failIfRefused, IntakeThroughput, jsonUpload, measureIntake, postConcurrently } from './http-load';
 import type { MemorySampler } from './memory-sampler';
 import { deleteRedisPrefix, REDIS_URL, ScratchDatabase } from './scratch-services';
 import { syntheticWorkload, WorkloadKind } from './synthetic-crashes';
 import type { Teardown } from './teardown';
 
-export interface HttpPipelineResult {
+export interface HttpPipelineResult extends IntakeThroughput {
   reports: number;
-  concurrency: number;
-  acceptSeconds: number;
-  acceptedPerSecond: number;
-  acceptLatencyMs: LatencySummary;
-  failures: Array<{ status: number; body: string }>;
-  /** Reports still queued when the last accept was answered. */
-  backlogAtLastAccept: number;
-  /** From the first request sent until raw_report had no 'queued' row. */
-  endToEndSeconds: number;
-  processedPerSecond: number;
   workload: Record<WorkloadKind, number>;
   rawStatuses: Record<string, number>;
   groupingMethods: Record<string, number>;
@@ -57,45 +44,22 @@ export async function measureHttpPipeline(
   const pg = new Client({ connectionString: database.url });
   await pg.connect();
   teardown.defer('close bench PostgreSQL connection', () => pg.end());
-  const queued = async () => (await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM raw_report WHERE status = 'queued'`)).rows[0]!.n;
-  const drained = async () => {
-    const deadline = performance.now() + options.drainTimeoutMs;
-    for (let left = await queued(); left > 0; left = await queued()) {
-      if (performance.now() > deadline) throw new Error(`${left} reports still queued ${options.drainTimeoutMs} ms after the last accept`);
-      await sleep(50);
-    }
-    return performance.now();
-  };
   const url = `http://127.0.0.1:${port}${ROUTE}`;
-  const failIfRejected = (failures: Array<{ status: number; body: string }>, what: string) => {
-    if (failures.length) throw new Error(`${failures.length} ${what} reports refused, first: ${failures[0]!.status} ${failures[0]!.body}`);
-  };
 
   if (options.warmup > 0) {
-    const warm = syntheticWorkload(options.warmup, options.seed + 1).map((r) => JSON.stringify(r.body));
-    failIfRejected((await postConcurrently(url, warm, options.concurrency)).failures, 'warm-up');
-    await drained();
+    const warm = syntheticWorkload(options.warmup, options.seed + 1).map((r) => jsonUpload(JSON.stringify(r.body)));
+    failIfRefused(await postConcurrently(url, warm, options.concurrency), 'warm-up reports');
+    await drained(pg, options.drainTimeoutMs);
   }
 
   const workload = syntheticWorkload(options.reports, options.seed);
-  const bodies = workload.map((r) => JSON.stringify(r.body));
-  const run = await postConcurrently(url, bodies, options.concurrency);
-  const backlogAtLastAccept = await queued();
-  const drainedAt = await drained();
-  const accepted = run.latenciesMs.length;
+  const intake = await measureIntake(url, workload.map((r) => jsonUpload(JSON.stringify(r.body))), options.concurrency, pg, options.drainTimeoutMs);
 
   const counts = async (sql: string) =>
     Object.fromEntries((await pg.query<{ k: string; n: number }>(sql)).rows.map((r) => [r.k, r.n]));
   const result: HttpPipelineResult = {
     reports: options.reports,
-    concurrency: options.concurrency,
-    acceptSeconds: (run.lastAnsweredAt - run.firstSentAt) / 1000,
-    acceptedPerSecond: accepted / ((run.lastAnsweredAt - run.firstSentAt) / 1000),
-    acceptLatencyMs: summarize(run.latenciesMs),
-    failures: run.failures.slice(0, 5),
-    backlogAtLastAccept,
-    endToEndSeconds: (drainedAt - run.firstSentAt) / 1000,
-    processedPerSecond: accepted / ((drainedAt - run.firstSentAt) / 1000),
+    ...intake,
     workload: { 'new-bug': 0, repeat: 0, 'near-duplicate': 0, ...countBy(workload.map((r) => r.kind)) },
     rawStatuses: await counts(`SELECT status AS k, count(*)::int AS n FROM raw_report GROUP BY 1 ORDER BY 1`),
     groupingMethods: await counts(`SELECT grouping->>'method' AS k, count(*)::int AS n FROM crash_report GROUP BY 1 ORDER BY 1`),
