@@ -56,13 +56,19 @@ export class FleetStatsService {
   async allBreakdowns(now = new Date()) {
     const day = dayOf(now);
     const rows = await this.rollup.allRows(day);
-    return { day, breakdowns: STATS_BREAKDOWNS.map((b) => this.publish(b, day, rows)) };
+    return {
+      day,
+      windowDays: this.config.fleet.liveWindowDays,
+      minHostsPerCell: this.k,
+      liveServers: this.published(liveHostsIn(rows)),
+      breakdowns: STATS_BREAKDOWNS.map((b) => this.publish(b, day, rows)),
+    };
   }
 
   /** Everything the public page shows, from one read of the day's rollup and one of the trend. */
   async pageView(days: number, now = new Date()) {
-    const [summary, trend, all] = await Promise.all([this.summary(now), this.liveTrend(days, now), this.allBreakdowns(now)]);
-    return { ...summary, trend: trend.trend, breakdowns: all.breakdowns };
+    const [all, trend] = await Promise.all([this.allBreakdowns(now), this.liveTrend(days, now)]);
+    return { ...all, trend: trend.trend };
   }
 
   private publish(definition: BreakdownDefinition, day: string, rows: RollupRow[]) {
