@@ -14,7 +14,7 @@ import {
   LIVE_KEY,
   type ActivityDay,
 } from '../../libs/host-profiles/src';
-import { syncCrashHardware } from '../../libs/storage/src/crash-hardware-sql';
+import { insertCandidateHosts, syncCrashHardware } from '../../libs/storage/src/crash-hardware-sql';
 import { seedCandidates } from './candidate-seeder';
 import { Archetype, COUNTRIES, FleetModel, RARE_CPU, weighted } from './fleet-model';
 import { SeededRandom } from './synthetic-crashes';
@@ -475,14 +475,7 @@ export async function seedFleet(pg: Client, db: DataSource, options: FleetSeedOp
                FROM crash_report GROUP BY candidate_id) s
       WHERE s.candidate_id = c.id`,
   );
-  const candidateHosts =
-    (
-      await pg.query(
-        `INSERT INTO candidate_host (candidate_id, host_key, attr_ids)
-         SELECT h.candidate_id, h.host_key, COALESCE(array_agg(DISTINCT i ORDER BY i) FILTER (WHERE i IS NOT NULL), '{}')
-           FROM crash_hardware h LEFT JOIN LATERAL unnest(h.attr_ids) i ON true WHERE h.host_key IS NOT NULL GROUP BY 1, 2`,
-      )
-    ).rowCount ?? 0;
+  const candidateHosts = await insertCandidateHosts(pg);
   timer.done('bug_candidate counters and candidate_host', candidateHosts);
 
   for (const table of ['bench_combo', 'bench_candidate', 'bench_host', 'bench_arch_record', 'bench_arch']) await pg.query(`DROP TABLE ${table}`);

@@ -36,7 +36,7 @@ export async function syncCrashHardware(m: SqlRunner, reportIds?: string[]): Pro
         SET candidate_id = EXCLUDED.candidate_id, host_key = EXCLUDED.host_key, crashed_at = EXCLUDED.crashed_at, attr_ids = EXCLUDED.attr_ids`,
     params,
   );
-  // Bulk loads fill candidate_host themselves, after the copy.
+  // Bulk loads write candidate_host afterwards (insertCandidateHosts).
   if (!reportIds) return;
   // A new crash adds its attributes to its host's candidate_host row (counted in before it is stored).
   await m.query(
@@ -49,25 +49,48 @@ export async function syncCrashHardware(m: SqlRunner, reportIds?: string[]): Pro
   );
 }
 
+/** The union of attribute ids over a (candidate, host)'s crashes, for GROUP BY candidate_id, host_key over crash_hardware h. */
+const HOST_ATTRIBUTE_UNION = `COALESCE(array_agg(DISTINCT i ORDER BY i) FILTER (WHERE i IS NOT NULL), '{}')`;
+
 /**
- * Recomputes candidate_host.attr_ids from the crashes themselves, for the candidate's hosts or for
- * the (candidate, host) pairs of some reports: after crashes change attributes (relink) or
- * candidates (merge, split, erasure), where adding alone would keep values no crash has any more.
+ * Writes candidate_host (a row per host, with the union of its crashes' attributes) from
+ * crash_hardware, for one candidate or for all (bulk loads); the candidate's rows must be gone.
+ * Returns the rows written.
  */
-export async function rebuildCandidateHostAttributes(m: SqlRunner, scope: { candidateId: string } | { reportIds: string[] }): Promise<void> {
-  if ('reportIds' in scope && !scope.reportIds.length) return;
-  const pairs =
-    'candidateId' in scope
-      ? 'SELECT candidate_id, host_key FROM candidate_host WHERE candidate_id = $1'
-      : 'SELECT DISTINCT candidate_id, host_key FROM crash_hardware WHERE report_id = ANY($1::uuid[]) AND host_key IS NOT NULL';
-  await m.query(
-    `UPDATE candidate_host ch SET attr_ids = ARRAY(
-        SELECT DISTINCT i FROM crash_hardware h CROSS JOIN unnest(h.attr_ids) i
-         WHERE h.candidate_id = ch.candidate_id AND h.host_key = ch.host_key ORDER BY 1)
-       FROM (${pairs}) p
-      WHERE ch.candidate_id = p.candidate_id AND ch.host_key = p.host_key`,
-    ['candidateId' in scope ? scope.candidateId : scope.reportIds],
+export async function insertCandidateHosts(m: SqlRunner, candidateId?: string): Promise<number> {
+  const result = await m.query(
+    `WITH written AS (
+       INSERT INTO candidate_host (candidate_id, host_key, attr_ids)
+       SELECT h.candidate_id, h.host_key, ${HOST_ATTRIBUTE_UNION}
+         FROM crash_hardware h LEFT JOIN LATERAL unnest(h.attr_ids) i ON true
+        WHERE h.host_key IS NOT NULL ${candidateId ? 'AND h.candidate_id = $1' : ''}
+        GROUP BY 1, 2 RETURNING 1)
+     SELECT count(*)::int AS n FROM written`,
+    candidateId ? [candidateId] : [],
   );
+  return rowsOf<{ n: number }>(result)[0].n;
+}
+
+/**
+ * Recomputes candidate_host.attr_ids of the (candidate, host) pairs of relinked reports: their
+ * crashes may have lost values (an old profile's), which adding alone would keep.
+ */
+export async function rebuildCandidateHostAttributes(m: SqlRunner, reportIds: string[]): Promise<void> {
+  if (!reportIds.length) return;
+  await m.query(
+    `UPDATE candidate_host ch SET attr_ids = u.ids
+       FROM (SELECT h.candidate_id, h.host_key, ${HOST_ATTRIBUTE_UNION} AS ids
+               FROM crash_hardware h LEFT JOIN LATERAL unnest(h.attr_ids) i ON true
+              WHERE (h.candidate_id, h.host_key) IN (SELECT candidate_id, host_key FROM crash_hardware WHERE report_id = ANY($1::uuid[]))
+              GROUP BY 1, 2) u
+      WHERE ch.candidate_id = u.candidate_id AND ch.host_key = u.host_key`,
+    [reportIds],
+  );
+}
+
+/** TypeORM answers with the rows, a pg client with a result holding them. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 }
 
 /** SQL for the ids of the `attribute=value` keys in a text[] expression; unknown keys have none. */
@@ -92,7 +115,5 @@ export async function pruneHardwareAttributes(m: SqlRunner, ids: number[]): Prom
      SELECT count(*)::int AS n FROM gone`,
     [ids],
   );
-  // TypeORM answers with the rows, a pg client with a result holding them.
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ n: number }>;
-  return rows[0].n;
+  return rowsOf<{ n: number }>(result)[0].n;
 }

@@ -172,7 +172,6 @@ export class HostRepository {
       [JSON.stringify(links.map((l) => ({ id: l.id, profile_id: l.profileId, attrs: l.attrs })))],
     );
     await syncCrashHardware(m, links.map((l) => l.id));
-    // Relinked crashes may have lost values (an old profile's), which adding alone would keep.
-    await rebuildCandidateHostAttributes(m, { reportIds: links.map((l) => l.id) });
+    await rebuildCandidateHostAttributes(m, links.map((l) => l.id));
   }
 }

@@ -6,7 +6,7 @@ import {
   CandidateExemplar,
   CrashReportEntity,
 } from '../../../../libs/storage/src/entities';
-import { rebuildCandidateHostAttributes, syncCrashHardware } from '../../../../libs/storage/src/crash-hardware-sql';
+import { insertCandidateHosts, syncCrashHardware } from '../../../../libs/storage/src/crash-hardware-sql';
 
 export interface BucketHit {
   id: string;
@@ -156,12 +156,7 @@ export class CandidateRepository {
   /** Rebuilds a candidate's counters from its reports (after a merge or split). */
   async recount(m: EntityManager, candidateId: string): Promise<void> {
     await m.query('DELETE FROM candidate_host WHERE candidate_id = $1', [candidateId]);
-    await m.query(
-      `INSERT INTO candidate_host (candidate_id, host_key)
-       SELECT DISTINCT candidate_id, host_key FROM crash_report WHERE candidate_id = $1 AND host_key IS NOT NULL`,
-      [candidateId],
-    );
-    await rebuildCandidateHostAttributes(m, { candidateId });
+    await insertCandidateHosts(m, candidateId);
     await m.query(
       `UPDATE bug_candidate c SET
           report_count = s.reports, occurrence_count = s.occurrences,
