@@ -67,7 +67,7 @@ export async function timeEndpoint(
     samples.push(last.ms);
   }
   const sorted = [...samples].sort((a, b) => a - b);
-  let note = '';
+  let note: string;
   if (last.status === 200) {
     try {
       note = describe(last.json ? JSON.parse(last.text) : last.text);

@@ -64,7 +64,7 @@ const FRAME = new RegExp(
     '\\)?(\\s*\\(unreliable\\))?\\s*$',
   'i',
 );
-const VERSION_AFTER_TAINT = /(?:Not tainted|Tainted: [A-Z \-]*?)\s*\(?(\d+\.\d+[^\s)]*)/;
+const VERSION_AFTER_TAINT = /(?:Not tainted|Tainted: [A-Z -]*?)\s*\(?(\d+\.\d+[^\s)]*)/;
 const VERSION_BEFORE_TAINT = /^(\d+\.\d+\S*) #\d+ (?:Not tainted|Tainted: )/;
 
 /**

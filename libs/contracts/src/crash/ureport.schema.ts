@@ -68,7 +68,7 @@ export const KerneloopsFrameSchema = z.object({
 
 export const KerneloopsProblemSchema = z.object({
   type: z.literal('kerneloops'),
-  component: z.string().regex(/^(kernel|xorg-x11-drv-[a-z\-]+)(-[a-zA-Z0-9\-._]+)?$/, 'component must be kernel or an X driver'),
+  component: z.string().regex(/^(kernel|xorg-x11-drv-[a-z-]+)(-[a-zA-Z0-9._-]+)?$/, 'component must be kernel or an X driver'),
   serial: z.number().int().min(0).optional(),
   version: z.string().max(256),
   taint_flags: z.array(z.string().max(64)).optional(),
