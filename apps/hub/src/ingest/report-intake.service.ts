@@ -24,7 +24,9 @@ import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { HostRepository } from '../fleet/host.repository';
+import { HubMetrics } from '../metrics/hub-metrics.service';
 import { RawReportRepository } from './raw-report.repository';
+import { describeError } from '../../../../libs/observability/src/error-description';
 
 export interface IntakeMeta {
   source: 'faf' | 'upload' | 'agent';
@@ -69,6 +71,7 @@ export class ReportIntakeService {
     private readonly queue: JobQueue,
     private readonly hosts: HostRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: HubMetrics,
   ) {}
 
   parseUReport(body: unknown): UReportV2 {
@@ -226,6 +229,7 @@ export class ReportIntakeService {
       occurrences: meta.occurrences,
       country: meta.country ?? null,
     });
+    this.metrics.outcome(created ? 'accepted' : 'duplicate', { kind });
     if (created) {
       this.logger.log({ msg: 'report stored', reportId: id, kind, source: meta.source, bytes: payload.length });
       await this.enqueue(id, kind);
@@ -240,7 +244,7 @@ export class ReportIntakeService {
       if (recovering) await this.queue.requeue(QUEUES.reports, job, { reportId: id });
       else await this.queue.enqueue(QUEUES.reports, job, { reportId: id });
     } catch (error) {
-      this.logger.warn({ msg: 'enqueue failed; recovery sweep will retry', reportId: id, error: String(error) });
+      this.logger.warn({ msg: 'enqueue failed; recovery sweep will retry', reportId: id, error: describeError(error) });
     }
   }
 }
