@@ -39,6 +39,8 @@ import { AcceptedContentGuard } from './ingest/accepted-content.guard';
 import { FafErrorFilter } from './ingest/faf-error.filter';
 import { IntakeErrorFilter } from './ingest/intake-error.filter';
 import { ReportLinksController } from './ingest/report-links.controller';
+import { CrashIdentityRepository } from './ingest/crash-identity.repository';
+import { CrashIdentityService } from './ingest/crash-identity.service';
 import { HubMetrics } from './metrics/hub-metrics.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsPublisher } from './metrics/metrics-publisher.service';
@@ -60,6 +62,8 @@ export class HubModule {
       { provide: HUB_CONFIG, useValue: config },
       RawReportRepository,
       ReportIntakeService,
+      CrashIdentityService,
+      CrashIdentityRepository,
       CandidateRepository,
       CrashGroupingService,
       candidateSearchProvider,

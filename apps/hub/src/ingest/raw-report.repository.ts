@@ -14,6 +14,8 @@ export interface NewRawReport {
   labels?: Record<string, string>;
   occurrences?: number;
   country?: string | null;
+  crashKey?: string | null;
+  bthash?: string | null;
 }
 
 export interface ReportStatusRow {
@@ -32,8 +34,8 @@ export class RawReportRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Inserts unless the id exists; returns false for a retried upload. */
-  async insertOnce(report: NewRawReport): Promise<boolean> {
-    const result = await this.dataSource
+  async insertOnce(report: NewRawReport, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager
       .createQueryBuilder()
       .insert()
       .into(RawReportEntity)
@@ -43,6 +45,8 @@ export class RawReportRepository {
         hostId: report.hostId ?? null,
         labels: report.labels ?? {},
         occurrences: report.occurrences ?? 1,
+        crashKey: report.crashKey ?? null,
+        bthash: report.bthash ?? null,
         status: 'queued',
       })
       .orIgnore()
