@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { cepReport } from '../support/cep-report';
 import { cpuData } from '../support/fleet-fixtures';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { freePort, RunningProcess, spawnHub } from '../support/processes';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
+import { createTestDatabase, dropQueueKeys, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 
 const UPSTREAM = join(__dirname, '..', 'fixtures', 'upstream');
@@ -70,10 +69,7 @@ describe('database outage: every door says 503 + Retry-After, nothing accepted i
     await proxy?.close();
     await pg?.end();
     await database?.drop();
-    const redis = new Redis(TEST_REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await dropQueueKeys(prefix);
   });
 
   /** One report through a door; answers the HTTP status and the id of an accepted report. */

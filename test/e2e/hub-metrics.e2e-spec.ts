@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { startHub, RunningHub } from '../../apps/hub/src/hub-application';
 import { loadHubConfig } from '../../libs/config/src';
 import { cepReport } from '../support/cep-report';
 import { cpuData } from '../support/fleet-fixtures';
 import { problemDirArchive } from '../support/problem-dir-archive';
-import { TEST_REDIS_URL } from '../support/test-database';
+import { dropQueueKeys, TEST_REDIS_URL } from '../support/test-database';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { waitFor } from '../support/wait-for';
 
@@ -150,10 +149,7 @@ describe('/metrics: every report\'s fate counted, queue depth visible', () => {
     } finally {
       await worker?.close();
       await api?.close();
-      const redis = new Redis(TEST_REDIS_URL);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
+      await dropQueueKeys(prefix);
     }
   });
 });

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HubConfig } from '../../../libs/config/src';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../../../libs/storage/src/embedded-postgres';
 import { HubModule, HubRoles } from './hub.module';
+import { SafeErrorFilter } from './errors/safe-error.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { HubMetrics } from './metrics/hub-metrics.service';
 
@@ -59,6 +60,7 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
   app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
   app.useGlobalPipes(new StandardSchemaValidationPipe());
+  app.useGlobalFilters(new SafeErrorFilter(app.getHttpAdapter(), config.ops.retryAfterSeconds));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -1,9 +1,9 @@
 /**
- * Errors as they may appear in a log line: class, driver code and message, with quoted values
- * blanked. Database drivers echo offending input in their messages (`invalid input syntax for
+ * Errors as they may appear in a log line: class, driver code and message, with double-quoted
+ * values blanked. PostgreSQL echoes offending input in double quotes (`invalid input syntax for
  * type uuid: "…"`), and a logged query failure must not carry what the client sent.
  */
-const QUOTED = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
+const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 const MAX_MESSAGE = 300;
 
 export function redactMessage(message: string): string {

@@ -29,10 +29,10 @@ export function refusalReason(status: number, named?: unknown): string {
 export function rejectionReason(message: string): string {
   const m = message.toLowerCase();
   if (m.startsWith('processing failed')) return 'processing-failed';
+  if (m.includes('manifest')) return 'invalid-manifest';
   if (m.includes('json')) return 'invalid-json';
   if (m.includes('archive')) return 'bad-archive';
   if (m.includes('ureport')) return 'invalid-ureport';
-  if (m.includes('manifest')) return 'invalid-manifest';
   if (m.includes('stack') || m.includes('frame') || m.includes('thread') || m.includes('backtrace')) return 'no-usable-stack';
   return 'invalid-crash';
 }
