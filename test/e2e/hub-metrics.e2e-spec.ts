@@ -111,6 +111,15 @@ describe('/metrics: every report\'s fate counted, queue depth visible', () => {
     expect(value(text, 'hub_reports_unprocessed', {})).toBe(0);
   });
 
+  it('counts refusals made before routing (malformed JSON) on intake paths only', async () => {
+    const before = await scrape();
+    await hub.http.post('/api/v1/crash-reports').set('content-type', 'application/json').send('{"reportId": ').expect(400);
+    await hub.http.get('/api/v1/candidates/not-a-uuid').expect(400);
+    const after = await scrape();
+    const refused = (text: string) => value(text, 'hub_report_outcomes_total', { outcome: 'refused', reason: 'invalid-input' });
+    expect(refused(after) - refused(before)).toBe(1);
+  });
+
   it('counts CEP reports by collector status and a retried upload as a duplicate', async () => {
     const report = await cepReport({ hostId: randomUUID(), createdAt: new Date(), collectors: { cpu: cpuData() } });
     for (let i = 0; i < 2; i++) await hub.http.post('/api/v1/cep-reports').set('content-type', 'application/gzip').send(report.tarball).expect(202);

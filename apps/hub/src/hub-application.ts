@@ -60,7 +60,7 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
   app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
   app.useGlobalPipes(new StandardSchemaValidationPipe());
-  app.useGlobalFilters(new SafeErrorFilter(app.getHttpAdapter(), config.ops.retryAfterSeconds));
+  app.useGlobalFilters(new SafeErrorFilter(app.getHttpAdapter(), config.ops.retryAfterSeconds, app.get(HubMetrics)));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -2,6 +2,16 @@ import { HttpException } from '@nestjs/common';
 import { describeError, isUnavailableError } from '../../../../libs/observability/src/error-description';
 import { refusalReason } from '../../../../libs/observability/src/report-outcomes';
 
+/**
+ * Paths of the intake doors, for refusals that happen before routing (a body parser refusing
+ * malformed JSON or a body over MAX_BODY_BYTES), when no door's filter is involved yet.
+ */
+const INTAKE_PATHS = [/^\/reports\/(new|attach)\/?$/, /^\/api\/v1\/(crash-reports|crash-archives|cep-reports)\/?$/, /^\/upload\/[^/]+$/];
+
+export function isIntakeRequest(method: string, path: string): boolean {
+  return (method === 'POST' || method === 'PUT') && INTAKE_PATHS.some((p) => p.test(path));
+}
+
 export interface MappedIntakeError {
   status: number;
   message: string;
