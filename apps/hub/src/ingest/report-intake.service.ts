@@ -19,6 +19,7 @@ import {
 import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
 import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
 import { CrashIdentity, problemDirIdentity } from '../../../../libs/crash-reports/src/crash-identity';
+import { describeError } from '../../../../libs/observability/src/error-description';
 import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
@@ -27,7 +28,6 @@ import { HostRepository } from '../fleet/host.repository';
 import { HubMetrics } from '../metrics/hub-metrics.service';
 import { CrashIdentityService } from './crash-identity.service';
 import { NewRawReport, RawReportRepository } from './raw-report.repository';
-import { describeError } from '../../../../libs/observability/src/error-description';
 
 export interface IntakeMeta {
   source: 'faf' | 'upload' | 'agent';
