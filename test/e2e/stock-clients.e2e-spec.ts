@@ -88,6 +88,18 @@ describe('stock ABRT clients: one crash whichever client sends it, FAF answers, 
     expect(await occurrencesOf([ureportId, later.body.id])).toBe(2);
   });
 
+  it('a dir whose reported_to holds only the uReport BTHASH line (as in the abrt fixture) is matched by bthash', async () => {
+    const ureport = JSON.parse(UREPORT_CORE);
+    ureport.problem.stacktrace[0].frames[0].function_name = 'bthash_only_claim';
+    const sent = await hub.http.post('/reports/new/').set('content-type', 'application/json').send(ureport).expect(202);
+    const ureportId = (sent.body.reported_to[0].value as string).split('/').pop()!;
+    const archive = await upload(satyrDir({ uuid: 'bthash-only-uuid', count: '1', reported_to: `uReport: BTHASH=${sent.body.bthash}\n` }));
+    expect(archive.body).toMatchObject({ duplicate: true, id: ureportId });
+    // The uReport is claimed once: another dir naming the same bthash is a crash of its own.
+    const other = await upload(satyrDir({ uuid: 'bthash-only-other', count: '1', reported_to: `uReport: BTHASH=${sent.body.bthash}\n` }));
+    expect(other.body.duplicate).toBe(false);
+  });
+
   it('answers /reports/new/ field by field as ABRT Analytics does, attached RHBZ bugs included', async () => {
     const first = await hub.http.post('/reports/new/').set('content-type', 'application/json').send(UREPORT_CORE);
     await hub.settled((first.body.reported_to[0].value as string).split('/').pop()!);
