@@ -16,10 +16,13 @@ interface CorpusEntry {
   variant: string;
 }
 
+/** Each ingest is a separate crash, as real dirs are (own pid): the same archive twice is one crash. */
+let pid = 1000;
+
 async function ingest(hub: TestHub, elements: Record<string, string>, labels?: Record<string, string>): Promise<string> {
   const req = hub.http.post('/api/v1/crash-archives').set('content-type', 'application/gzip');
   if (labels) req.set('x-report-labels', JSON.stringify(labels));
-  const res = await req.send(problemDirArchive(elements));
+  const res = await req.send(problemDirArchive({ pid: String(++pid), ...elements }));
   expect(res.status).toBe(202);
   const final = await hub.settled(res.body.id);
   expect(final).toEqual({ status: 'processed', reject_reason: null });

@@ -16,8 +16,11 @@ describe('candidate search on the Elasticsearch backend', () => {
     await es.close();
   });
 
+  /** Each call is its own crash (own pid): the same archive twice would be one. */
+  let pid = 100;
   async function crash(fn: string, version: string): Promise<string> {
     const archive = problemDirArchive({
+      pid: String(++pid),
       type: 'CCpp',
       component: 'vzes',
       pkg_name: 'vzes',

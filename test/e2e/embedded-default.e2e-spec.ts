@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import request from 'supertest';
+import { problemDirArchive } from '../support/problem-dir-archive';
 import { freePort, RunningProcess, spawnHub } from '../support/processes';
 import { waitFor } from '../support/wait-for';
 
@@ -47,5 +48,15 @@ describe('embedded default: nothing configured', () => {
     hub = await spawnHub('main', { PORT: String(port), DATA_DIR: dataDir, LOG_FORMAT: 'json' }, /hub listening/);
     const again = await request(url).get(`/api/v1/candidates/${list.body.items[0].id}`).expect(200);
     expect(again.body.reports.map((r: { id: string }) => r.id)).toEqual([reportId]);
+  });
+
+  it('keeps crash identity on PGlite: the same problem dir twice is one crash', async () => {
+    const dir = join(__dirname, '..', 'fixtures', 'upstream', 'satyr', 'tests', 'problem_dir');
+    const elements = Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+    const archive = problemDirArchive(elements);
+    const first = await request(url).put('/upload/p.tar.gz').set('content-type', 'application/gzip').send(archive).expect(202);
+    const second = await request(url).put('/upload/p.tar.gz').set('content-type', 'application/gzip').send(archive).expect(202);
+    expect(first.body.duplicate).toBe(false);
+    expect(second.body).toMatchObject({ duplicate: true, id: first.body.id });
   });
 });

@@ -103,6 +103,6 @@ describe('upstream fixtures through the hub', () => {
     expect(b.status).toBe(202);
     expect(b.body.result).toBe(true);
     expect(b.body.bthash).toBe(a.body.bthash);
-    expect(b.body.reported_to).toEqual(expect.arrayContaining([{ reporter: 'rhel-bugzilla', type: 'bug', value: '1234567' }]));
+    expect(b.body.reported_to).toEqual(expect.arrayContaining([{ reporter: 'Bugzilla', type: 'url', value: 'https://bugzilla.redhat.com/show_bug.cgi?id=1234567' }]));
   });
 });

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
 /** Admin connection to the machine's PostgreSQL (trust auth, as on every developer machine and in CI). */
@@ -34,4 +35,12 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     name,
     drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };
+}
+
+/** Removes a test's private Bull prefix (and the metrics published under it) from Redis. */
+export async function dropQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
 }

@@ -6,15 +6,19 @@ import type { Spool } from '../delivery/spool';
 import type { Clock } from '../schedule/clock';
 import { buildProblemArchive } from './archive-builder';
 import type { CrashesConfig } from './crash-config';
-import { crashReportId, CrashStateStore, type SentProblem } from './crash-state-store';
+import { crashReportId, CrashStateStore, type PendingReport, type SentProblem } from './crash-state-store';
 import { discoverProblems } from './problem-discovery';
 import { problemKey, type ProblemLocation } from './problem-location';
 import { elementNumber, readProblem, type Problem } from './problem-reader';
 import { ProblemScrubber } from './problem-scrubber';
 import { buildUReport } from './ureport-builder';
 
-/** new: never sent; repeat: ABRT counted more occurrences since; sent: nothing to do; unsupported: the hub cannot group its type. */
-export type ProblemStatus = 'new' | 'repeat' | 'sent' | 'unsupported';
+/**
+ * new: never sent; repeat: ABRT counted more occurrences since; spooled: waiting in the spool for
+ * the hub's 2xx; evicted: pushed out of a full spool before delivery, rebuilt at the next collect;
+ * sent: the hub acknowledged everything; unsupported: the hub cannot group its type.
+ */
+export type ProblemStatus = 'new' | 'repeat' | 'spooled' | 'evicted' | 'sent' | 'unsupported';
 
 export interface FoundProblem {
   location: ProblemLocation;
@@ -26,6 +30,8 @@ export interface FoundProblem {
   /** Occurrences not yet reported. */
   occurrences: number;
   sent?: SentProblem;
+  /** Reports for it that left the spool without a 2xx. */
+  evicted: PendingReport[];
 }
 
 export interface CrashSubmission {
@@ -75,6 +81,7 @@ export class CrashReporter {
 
   async scan(): Promise<FoundProblem[]> {
     const state = await this.state.read();
+    const spooled = new Set((await this.opts.spool.list()).map((e) => e.reportId));
     const found: FoundProblem[] = [];
     for (const location of await discoverProblems(this.opts.config)) {
       const problem = await readProblem(location);
@@ -84,16 +91,30 @@ export class CrashReporter {
       const count = Math.max(1, elementNumber(problem, 'count') ?? 1);
       const sent = state[key];
       const occurrences = count - (sent?.count ?? 0);
-      const status: ProblemStatus = !PROBLEM_TYPES.includes(type) ? 'unsupported' : !sent ? 'new' : occurrences > 0 ? 'repeat' : 'sent';
-      found.push({ location, key, problem, type, status, count, occurrences: Math.max(0, occurrences), sent });
+      const pending = sent?.pending ?? [];
+      const evicted = pending.filter((p) => !spooled.has(p.reportId));
+      const status: ProblemStatus = !PROBLEM_TYPES.includes(type)
+        ? 'unsupported'
+        : !sent
+          ? 'new'
+          : occurrences > 0
+            ? 'repeat'
+            : evicted.length
+              ? 'evicted'
+              : pending.length
+                ? 'spooled'
+                : 'sent';
+      found.push({ location, key, problem, type, status, count, occurrences: Math.max(0, occurrences), sent, evicted });
     }
     return found;
   }
 
-  async build(found: FoundProblem): Promise<CrashSubmission> {
+  /** `again`: rebuild an evicted report under its own id and occurrences (the hub stores an id once). */
+  async build(found: FoundProblem, again?: PendingReport): Promise<CrashSubmission> {
     const { problem } = found;
     const scrubber = ProblemScrubber.forProblem(problem, this.opts.hostId, await this.sensitiveValues());
-    const reportId = crashReportId(this.opts.hostId, found.key, found.count);
+    const reportId = again?.reportId ?? crashReportId(this.opts.hostId, found.key, found.count);
+    const occurrences = again?.occurrences ?? found.occurrences;
     const labels = Object.keys(this.opts.labels).length ? this.opts.labels : undefined;
     const ureport = this.opts.config.archive ? undefined : buildUReport(problem, scrubber);
     if (ureport) {
@@ -102,7 +123,7 @@ export class CrashReporter {
         reportId,
         hostId: this.opts.hostId,
         ...(labels ? { labels } : {}),
-        occurrences: found.occurrences,
+        occurrences,
         ...(time ? { crashedAt: new Date(time * 1000).toISOString() } : {}),
         ureport,
       };
@@ -118,32 +139,47 @@ export class CrashReporter {
       body: archive.tarball,
       // The hub adds exactly these occurrences; the archive keeps ABRT's own count.
       headers: {
-        [OCCURRENCES_HEADER]: String(found.occurrences),
+        [OCCURRENCES_HEADER]: String(occurrences),
         ...(labels ? { [REPORT_LABELS_HEADER]: JSON.stringify(labels) } : {}),
       },
       archiveMembers: archive.members,
     };
   }
 
-  /** Spools every new or repeated problem, then records it; returns the spooled report ids. */
+  /**
+   * Spools every new or repeated problem, then records it as pending until the hub acknowledges
+   * it (CrashStateStore.settle, from the sender); re-spools pending reports a full spool evicted. Returns the spooled ids.
+   */
   async collect(): Promise<string[]> {
     const spooled: string[] = [];
     for (const found of await this.scan()) {
+      if (found.status === 'unsupported') continue;
+      for (const again of found.evicted) {
+        await this.spoolSubmission(await this.build(found, again));
+        this.opts.log(`cep-agent: crash ${found.location.path} report ${again.reportId} was evicted from the spool before delivery; spooled again`);
+        spooled.push(again.reportId);
+      }
       if (found.status !== 'new' && found.status !== 'repeat') continue;
       const submission = await this.build(found);
       // Spool first, state second: dying in between re-spools the same (derived) id, never a second one.
-      // With the id it was built under, so that a re-key before it is sent drops it (see HttpSender).
-      const headers = { ...submission.headers, [CEP_HOST_ID_HEADER]: this.opts.hostId };
-      await this.opts.spool.enqueue(submission.reportId, submission.body, this.opts.clock.now(), { kind: submission.kind, headers });
+      await this.spoolSubmission(submission);
+      const pending = (found.sent?.pending ?? []).filter((p) => p.reportId !== submission.reportId);
       await this.state.record(found.key, {
         count: found.count,
         lastOccurrence: elementNumber(found.problem, 'last_occurrence'),
         reportIds: [...(found.sent?.reportIds ?? []), submission.reportId],
+        pending: [...pending, { reportId: submission.reportId, occurrences: found.occurrences }],
       });
       this.opts.log(`cep-agent: crash ${found.location.path} (${found.type}, ${found.status}, +${found.occurrences}) spooled as ${submission.kind} ${submission.reportId}`);
       spooled.push(submission.reportId);
     }
     return spooled;
+  }
+
+  private async spoolSubmission(submission: CrashSubmission): Promise<void> {
+    // With the id it was built under, so that a re-key before it is sent drops it (see HttpSender).
+    const headers = { ...submission.headers, [CEP_HOST_ID_HEADER]: this.opts.hostId };
+    await this.opts.spool.enqueue(submission.reportId, submission.body, this.opts.clock.now(), { kind: submission.kind, headers });
   }
 
   private async sensitiveValues(): Promise<string[]> {

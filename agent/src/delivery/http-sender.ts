@@ -25,6 +25,8 @@ export interface HttpSenderOptions {
   /** The hub answered that another installation sends under `hostId` too (see CepIntakeAnswer). */
   onHostIdShared?: (hostId: string) => Promise<void>;
   spool: Spool;
+  /** The report left the spool for good: the hub answered 2xx, or refused it (quarantined). */
+  onSettled?: (entry: SpooledReport, outcome: 'delivered' | 'refused') => Promise<void>;
   clock: Clock;
   timeoutMs: number;
   retryInitialMs: number;
@@ -99,6 +101,7 @@ export class HttpSender {
       const attempt = await this.attempt(next, options.signal);
       if (attempt.kind === 'delivered') {
         await this.opts.spool.remove(next.reportId);
+        await this.opts.onSettled?.(next, 'delivered');
         sent.push(next.reportId);
         failures = 0;
         if (next.kind === 'cep') await this.readCepAnswer(next, attempt.answer);
@@ -107,6 +110,7 @@ export class HttpSender {
       if (attempt.kind === 'permanent') {
         this.log(`cep-agent: hub refused report ${next.reportId} with HTTP ${attempt.status}; moved to ${this.opts.spool.dir}/rejected`);
         await this.opts.spool.quarantine(next);
+        await this.opts.onSettled?.(next, 'refused');
         continue;
       }
       failures++;

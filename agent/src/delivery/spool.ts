@@ -27,6 +27,12 @@ const HEADERS_SUFFIX = '.headers.json';
  * directory alone. CEP reports and crashes share it, and so share delivery and retry.
  */
 export class Spool {
+  /**
+   * Called when the spool is full, before the oldest report is evicted: delivering first (the hub
+   * being reachable) leaves nothing deliverable to evict.
+   */
+  relieve?: () => Promise<void>;
+
   constructor(
     readonly dir: string,
     private readonly maxReports: number,
@@ -38,7 +44,9 @@ export class Spool {
    * same id, and must not be queued twice.
    */
   async enqueue(reportId: string, body: Buffer, now: number, options: { kind?: SpoolKind; headers?: Record<string, string> } = {}): Promise<boolean> {
-    if ((await this.list()).some((e) => e.reportId === reportId)) return false;
+    const before = await this.list();
+    if (before.some((e) => e.reportId === reportId)) return false;
+    if (before.length >= this.maxReports && this.relieve) await this.relieve().catch(() => undefined);
     const name = `${String(now).padStart(15, '0')}-${reportId}${SUFFIX[options.kind ?? 'cep']}`;
     // Headers first: once the body exists, everything needed to send it exists.
     if (options.headers) await writeFileAtomic(path.join(this.dir, name + HEADERS_SUFFIX), JSON.stringify(options.headers));

@@ -6,6 +6,7 @@ import { runCollector } from '../collectors/collector-runner';
 import { runExternalScripts } from '../collectors/external-scripts.collector';
 import { isCollectorEnabled, type AgentConfig } from '../config/agent-config';
 import { CrashReporter } from '../crashes/crash-reporter';
+import { CrashStateStore } from '../crashes/crash-state-store';
 import { singleFlight, watchCrashRoots } from '../crashes/crash-watcher';
 import type { RigSettings } from '../crashes/rig-settings';
 import { deliverToFile } from '../delivery/file-sender';
@@ -70,6 +71,8 @@ export class AgentRuntime {
     this.runner = deps.runner ?? new ProcessCommandRunner();
     this.log = deps.log ?? ((m) => console.warn(m));
     this.spool = new Spool(config.spool_dir, config.spool_max_reports, this.log);
+    // One attempt per report: with the hub away, spooling goes on after a single timeout.
+    this.spool.relieve = async () => void (await this.deliver({ maxFailures: 1 }));
     this.identity = this.derive(identity);
   }
 
@@ -185,6 +188,10 @@ export class AgentRuntime {
       currentHostId: async () => (await this.refreshIdentity()).hostId,
       onHostIdShared: (hostId) => this.leaveSharedHostId(hostId),
       spool: this.spool,
+      // A crash counts as sent only now (crashes list, and an evicted one is rebuilt until then).
+      onSettled: async (entry) => {
+        if (entry.kind !== 'cep') await new CrashStateStore(this.config.state_dir, this.config.crashes.state_file).settle(entry.reportId);
+      },
       clock: this.clock,
       timeoutMs: conn.timeoutMs,
       retryInitialMs: this.config.retry_initial,

@@ -5,6 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HubConfig } from '../../../libs/config/src';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../../../libs/storage/src/embedded-postgres';
 import { HubModule, HubRoles } from './hub.module';
+import { SafeErrorFilter } from './errors/safe-error.filter';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { HubMetrics } from './metrics/hub-metrics.service';
 
 const ARCHIVE_TYPES = [
   'application/gzip',
@@ -53,9 +56,11 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: logger(config), bodyParser: false });
   // Only listed proxies may supply the client address via X-Forwarded-For; req.ip is the socket peer otherwise.
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
+  app.use(httpMetricsMiddleware(app.get(HubMetrics)));
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
   app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
   app.useGlobalPipes(new StandardSchemaValidationPipe());
+  app.useGlobalFilters(new SafeErrorFilter(app.getHttpAdapter(), config.ops.retryAfterSeconds, app.get(HubMetrics)));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -35,6 +35,17 @@ import { CrashProcessingService } from './processing/crash-processing.service';
 import { CrashReportProcessor } from './processing/crash-report.processor';
 import { ReportRecoveryService } from './processing/report-recovery.service';
 import { QueueModule } from './queue/queue.module';
+import { AcceptedContentGuard } from './ingest/accepted-content.guard';
+import { FafErrorFilter } from './ingest/faf-error.filter';
+import { IntakeErrorFilter } from './ingest/intake-error.filter';
+import { ReportLinksController } from './ingest/report-links.controller';
+import { CrashIdentityRepository } from './ingest/crash-identity.repository';
+import { CrashIdentityService } from './ingest/crash-identity.service';
+import { HubMetrics } from './metrics/hub-metrics.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsPublisher } from './metrics/metrics-publisher.service';
+import { MetricsTokenGuard } from './metrics/metrics-token.guard';
+import { ProcessingAttemptService } from './processing/processing-attempt.service';
 import { ReportIndexerService } from './search/report-indexer.service';
 import { candidateSearchProvider } from './search/search.providers';
 
@@ -51,12 +62,16 @@ export class HubModule {
       { provide: HUB_CONFIG, useValue: config },
       RawReportRepository,
       ReportIntakeService,
+      CrashIdentityService,
+      CrashIdentityRepository,
       CandidateRepository,
       CrashGroupingService,
       candidateSearchProvider,
       ReportIndexerService,
       HostRepository,
       FleetRollupRepository,
+      HubMetrics,
+      MetricsPublisher,
     ];
     const api: Provider[] = [
       AttachmentService,
@@ -68,6 +83,10 @@ export class HubModule {
       FleetStatsService,
       HostsService,
       HostErasureRepository,
+      AcceptedContentGuard,
+      IntakeErrorFilter,
+      FafErrorFilter,
+      MetricsTokenGuard,
     ];
     const worker: Provider[] = [
       CrashProcessingService,
@@ -78,12 +97,13 @@ export class HubModule {
       CepReportProcessor,
       CepRetentionService,
       FleetRollupRebuildService,
+      ProcessingAttemptService,
     ];
     return {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ReportLinksController, MetricsController]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

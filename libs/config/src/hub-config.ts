@@ -44,6 +44,9 @@ export const HubEnvSchema = z.object({
   CEP_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).default(30).describe('processed report.tar.gz are deleted after this many days'),
   RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000).describe('how often the retention sweep runs'),
   GEOIP_DB_PATH: z.string().optional().describe('IP-to-country MMDB; default: the bundled @ip-location-db package; "off" disables'),
+  RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(30).describe('Retry-After of a 503 while the database or queue cannot take a report'),
+  METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token that may scrape /metrics (admins may too)'),
+  METRICS_PUBLISH_MS: z.coerce.number().int().positive().default(5000).describe('how often a process publishes its metrics to Redis for the API to add up'),
   TRUSTED_PROXIES: z
     .string()
     .optional()
@@ -72,6 +75,7 @@ export interface HubConfig {
   /** null: country lookup switched off. */
   geoipDbPath: string | null;
   trustedProxies: string[];
+  ops: { retryAfterSeconds: number; metricsToken?: string; metricsPublishMs: number };
 }
 
 /** The IP-to-country database shipped as an npm package (CC0, RIR whois + ASN data). */
@@ -135,5 +139,6 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     geoipDbPath: e.GEOIP_DB_PATH === 'off' ? null : (e.GEOIP_DB_PATH ?? bundledGeoipDb()),
     trustedProxies: (e.TRUSTED_PROXIES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+    ops: { retryAfterSeconds: e.RETRY_AFTER_SECONDS, metricsToken: e.METRICS_TOKEN, metricsPublishMs: e.METRICS_PUBLISH_MS },
   };
 }

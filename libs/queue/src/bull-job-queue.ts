@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { JobHandler, JobQueue, PermanentJobError } from './job-queue';
+import { JobHandler, JobQueue, PermanentJobError, QueueDepth } from './job-queue';
 import { JobName, QUEUES, QueueName, ReportJobData, reportJobOptions } from './queue-names';
 
 interface BullOptions {
@@ -79,6 +79,14 @@ export class BullJobQueue extends JobQueue {
   async ping(): Promise<void> {
     const client = await this.queue(QUEUES.reports).isReady();
     await client.client.ping();
+  }
+
+  async depth(name: QueueName): Promise<QueueDepth> {
+    const queue = this.queue(name);
+    const counts = await queue.getJobCounts();
+    // Waiting jobs are pushed on the left and taken from the right: the oldest comes first ascending.
+    const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
+    return { waiting: counts.waiting, delayed: counts.delayed, active: counts.active, oldestWaitingAt: oldest?.timestamp ?? null };
   }
 
   async close(): Promise<void> {

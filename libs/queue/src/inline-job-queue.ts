@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { JobHandler, JobQueue, PermanentJobError } from './job-queue';
+import { JobHandler, JobQueue, PermanentJobError, QueueDepth } from './job-queue';
 import type { JobName, QueueName, ReportJobData } from './queue-names';
+import { describeError } from '../../observability/src/error-description';
 
 interface InlineOptions {
   attempts: number;
@@ -15,7 +16,7 @@ interface InlineOptions {
 export class InlineJobQueue extends JobQueue {
   private readonly logger = new Logger(InlineJobQueue.name);
   private readonly handlers = new Map<string, JobHandler>();
-  private readonly pending: Array<{ key: string; data: ReportJobData; attempt: number }> = [];
+  private readonly pending: Array<{ key: string; data: ReportJobData; attempt: number; at: number }> = [];
   private readonly queuedIds = new Set<string>();
   private running = 0;
   private closed = false;
@@ -29,7 +30,7 @@ export class InlineJobQueue extends JobQueue {
     const id = `${job}:${data.reportId}`;
     if (this.queuedIds.has(id)) return;
     this.queuedIds.add(id);
-    this.pending.push({ key: `${queue}/${job}`, data, attempt: 1 });
+    this.pending.push({ key: `${queue}/${job}`, data, attempt: 1, at: Date.now() });
     this.drain();
   }
 
@@ -43,6 +44,16 @@ export class InlineJobQueue extends JobQueue {
   }
 
   async ping(): Promise<void> {}
+
+  async depth(queue: QueueName): Promise<QueueDepth> {
+    const waiting = this.pending.filter((p) => p.key.startsWith(`${queue}/`));
+    return {
+      waiting: waiting.length,
+      delayed: this.timers.size,
+      active: this.running,
+      oldestWaitingAt: waiting.length ? Math.min(...waiting.map((p) => p.at)) : null,
+    };
+  }
 
   /** Pending jobs are dropped: their reports are still queued in the database and swept again. */
   async close(): Promise<void> {
@@ -64,7 +75,7 @@ export class InlineJobQueue extends JobQueue {
     }
   }
 
-  private async run(item: { key: string; data: ReportJobData; attempt: number }): Promise<void> {
+  private async run(item: { key: string; data: ReportJobData; attempt: number; at: number }): Promise<void> {
     const handler = this.handlers.get(item.key)!;
     const jobName = item.key.split('/')[1];
     const isFinalAttempt = item.attempt >= this.options.attempts;
@@ -77,7 +88,7 @@ export class InlineJobQueue extends JobQueue {
         return;
       }
       const delay = this.options.backoffMs * 2 ** (item.attempt - 1);
-      this.logger.warn(`job ${item.data.reportId} attempt ${item.attempt} failed, retry in ${delay} ms: ${String(error)}`);
+      this.logger.warn(`job ${item.data.reportId} attempt ${item.attempt} failed, retry in ${delay} ms: ${describeError(error)}`);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.pending.push({ ...item, attempt: item.attempt + 1 });

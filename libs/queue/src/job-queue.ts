@@ -7,6 +7,14 @@ export interface JobContext {
   isFinalAttempt: boolean;
 }
 
+/** How many jobs wait in a queue, and since when the oldest waits (ms epoch, null when none). */
+export interface QueueDepth {
+  waiting: number;
+  delayed: number;
+  active: number;
+  oldestWaitingAt: number | null;
+}
+
 export type JobHandler = (data: ReportJobData, ctx: JobContext) => Promise<void>;
 
 /** Thrown by a handler when retrying cannot help (bad input); the job is not retried. */
@@ -23,6 +31,7 @@ export abstract class JobQueue {
   /** Registers the handler that runs jobs of this name (worker role only). */
   abstract handle(queue: QueueName, job: JobName, handler: JobHandler): void;
   abstract ping(): Promise<void>;
+  abstract depth(queue: QueueName): Promise<QueueDepth>;
   abstract close(): Promise<void>;
 
   /** Nest shuts factory-made providers down through this hook. */

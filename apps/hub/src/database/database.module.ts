@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { hubDataSourceOptions } from '../../../../libs/storage/src/database-options';
+import { SafeTypeOrmLogger } from './safe-typeorm.logger';
 
 /** TypeORM on PostgreSQL (real, or embedded PGlite behind its socket); migrations run at start. */
 @Module({})
@@ -9,7 +10,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [TypeOrmModule.forRoot({ ...hubDataSourceOptions(url, poolSize), migrationsRun, logging: ['error'] })],
+      imports: [TypeOrmModule.forRoot({ ...hubDataSourceOptions(url, poolSize), migrationsRun, logging: ['error', 'warn', 'migration'], logger: new SafeTypeOrmLogger() })],
     };
   }
 }

@@ -21,11 +21,13 @@ import {
   profileDigest,
   readCollectorRecords,
 } from '../../../../libs/host-profiles/src';
-import { JobContext, PermanentJobError } from '../../../../libs/queue/src';
+import { JobContext } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive } from '../../../../libs/storage/src/archive';
 import { RawReportEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { RawReportRepository } from '../ingest/raw-report.repository';
+import { HubMetrics } from '../metrics/hub-metrics.service';
+import { AttemptResult, ProcessingAttemptService } from '../processing/processing-attempt.service';
 import { ReportIndexerService } from '../search/report-indexer.service';
 import { CrashLinkService } from './crash-link.service';
 import { ActivityRow, FleetRollupRepository } from './fleet-rollup.repository';
@@ -49,6 +51,8 @@ export class CepProcessingService {
     private readonly rollup: FleetRollupRepository,
     private readonly crashLinks: CrashLinkService,
     private readonly indexer: ReportIndexerService,
+    private readonly attempts: ProcessingAttemptService,
+    private readonly metrics: HubMetrics,
   ) {}
 
   private async decode(raw: RawReportEntity): Promise<{ manifest: ReportManifest; records: CollectorRecord[] }> {
@@ -67,41 +71,36 @@ export class CepProcessingService {
   }
 
   async process(reportId: string, job: JobContext): Promise<'processed' | 'rejected' | 'skipped'> {
-    await this.rawReports.countAttempt(reportId);
-    let relinked: string[] = [];
-    try {
-      const outcome = await this.dataSource.transaction(async (m) => {
+    return this.attempts.run('cep', reportId, job, async () => {
+      let relinked: string[] = [];
+      const result = await this.dataSource.transaction(async (m): Promise<AttemptResult> => {
         const raw = await this.rawReports.lockQueued(m, reportId);
-        if (!raw) return 'skipped';
+        if (!raw) return { outcome: 'skipped' };
+        await this.rawReports.countAttempt(m, reportId, job.attempt);
         if (await this.hosts.cepReportExists(m, reportId)) {
           await this.rawReports.finish(m, reportId, 'processed', null);
-          return 'skipped';
+          return { outcome: 'skipped' };
         }
         let decoded: { manifest: ReportManifest; records: CollectorRecord[] };
         try {
           decoded = await this.decode(raw);
         } catch (error) {
           if (!(error instanceof CepReportInvalid || error instanceof ArchiveRejectedError)) throw error;
-          await this.rawReports.finish(m, reportId, 'rejected', (error as Error).message);
-          this.logger.warn({ msg: 'CEP report rejected', reportId, reason: (error as Error).message });
-          return 'rejected';
+          const reason = (error as Error).message;
+          await this.rawReports.finish(m, reportId, 'rejected', reason);
+          this.logger.warn({ msg: 'CEP report rejected', reportId, jobId: job.jobId, reason });
+          return { outcome: 'rejected', receivedAt: raw.receivedAt, reason };
         }
         relinked = await this.apply(m, raw, decoded.manifest, decoded.records);
         await this.rawReports.finish(m, reportId, 'processed', null);
         const invalid = decoded.records.filter((r) => r.outcome === 'invalid').map((r) => r.name);
-        this.logger.log({ msg: 'CEP report processed', reportId, collectors: decoded.records.length, invalid, relinkedCrashes: relinked.length });
-        return 'processed';
+        this.logger.log({ msg: 'CEP report processed', reportId, jobId: job.jobId, collectors: decoded.records.length, invalid, relinkedCrashes: relinked.length });
+        for (const r of decoded.records) this.metrics.cepCollectors.inc({ collector: r.name, status: r.agentStatus ?? 'unknown' });
+        return { outcome: 'processed', receivedAt: raw.receivedAt };
       });
       await this.indexer.indexReports(relinked);
-      return outcome;
-    } catch (error) {
-      this.logger.warn({ msg: 'CEP processing failed', reportId, attempt: job.attempt, final: job.isFinalAttempt, error: String(error) });
-      if (job.isFinalAttempt) {
-        await this.rawReports.rejectIfQueued(reportId, `processing failed: ${String(error)}`);
-        throw new PermanentJobError(String(error));
-      }
-      throw error;
-    }
+      return result;
+    });
   }
 
   /** Returns the crash reports whose profile link changed. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { HubConfig } from '../../../../libs/config/src';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { describeError } from '../../../../libs/observability/src/error-description';
 
 const DAY_MS = 86_400_000;
 const BATCH = 1000;
@@ -23,7 +24,7 @@ export class CepRetentionService implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      void this.sweep(new Date()).catch((error) => this.logger.warn({ msg: 'retention sweep failed', error: String(error) }));
+      void this.sweep(new Date()).catch((error) => this.logger.warn({ msg: 'retention sweep failed', error: describeError(error) }));
     }, this.config.fleet.retentionIntervalMs);
   }
 

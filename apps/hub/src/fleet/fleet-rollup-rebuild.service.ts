@@ -5,6 +5,7 @@ import type { HubConfig } from '../../../../libs/config/src';
 import { activityDay, hostRollupRows, RollupTotals } from '../../../../libs/host-profiles/src';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { FleetRollupRepository } from './fleet-rollup.repository';
+import { describeError } from '../../../../libs/observability/src/error-description';
 
 const HOSTS_PER_BATCH = 2000;
 const ROWS_PER_WRITE = 5000;
@@ -26,7 +27,7 @@ export class FleetRollupRebuildService implements OnApplicationBootstrap {
 
   /** In the background: a rebuild of a large fleet takes a minute, and the worker must start meanwhile. */
   onApplicationBootstrap(): void {
-    void this.ensureWindow().catch((error) => this.logger.error({ msg: 'fleet rollup rebuild failed', error: String(error) }));
+    void this.ensureWindow().catch((error) => this.logger.error({ msg: 'fleet rollup rebuild failed', error: describeError(error) }));
   }
 
   async ensureWindow(): Promise<'unchanged' | 'recorded' | 'rebuilt'> {

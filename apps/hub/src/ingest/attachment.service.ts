@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { describeZodError, UReportAttachmentSchema } from '../../../../libs/contracts/src';
 import { ReportAttachmentEntity } from '../../../../libs/storage/src/entities';
+import { ReportedTo, reportedToOf } from './faf-reported-to';
 
 /** FAF attachments: bug ids and notes that clients link to a bthash. */
 @Injectable()
@@ -33,10 +34,10 @@ export class AttachmentService {
     return rows.length > 0;
   }
 
-  async trackerLinks(bthash: string): Promise<Array<{ reporter: string; type: string; value: string }>> {
-    const rows = await this.dataSource.getRepository(ReportAttachmentEntity).find({ where: { bthash } });
-    return rows
-      .filter((r) => r.type.endsWith('bugzilla') || r.type === 'url' || r.type.endsWith('jira'))
-      .map((r) => ({ reporter: r.type, type: r.type === 'url' ? 'url' : 'bug', value: r.data }));
+  /** Bugs and URLs attached to the bthash, oldest first, each once, as FAF lists them. */
+  async trackerLinks(bthash: string): Promise<ReportedTo[]> {
+    const rows = await this.dataSource.getRepository(ReportAttachmentEntity).find({ where: { bthash }, order: { createdAt: 'ASC' } });
+    const links = rows.map(reportedToOf).filter((l): l is ReportedTo => l !== null);
+    return links.filter((l, i) => links.findIndex((o) => o.value === l.value) === i);
   }
 }

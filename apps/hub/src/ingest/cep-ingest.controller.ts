@@ -1,8 +1,11 @@
-import { Controller, Headers, HttpCode, Post, Req, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { CepIntakeAnswer } from '../../../../libs/contracts/src/cep';
+import { Access } from '../access/access-policy';
+import { AcceptsContent } from './accepted-content.guard';
+import { IntakeErrorFilter } from './intake-error.filter';
 import { IngestTokenGuard } from './ingest-token.guard';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
@@ -18,7 +21,10 @@ export class CepIngestController {
 
   @Post()
   @HttpCode(202)
+  @Access('ingest')
+  @UseFilters(IntakeErrorFilter)
   @UseGuards(IngestTokenGuard)
+  @AcceptsContent('cepReport')
   @ApiOperation({ summary: 'CEP report.tar.gz (raw application/gzip body or multipart `file`); headers X-Report-Id, X-Host-Id' })
   @ApiConsumes('application/gzip', 'multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))

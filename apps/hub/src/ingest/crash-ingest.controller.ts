@@ -11,6 +11,7 @@ import {
   Put,
   Req,
   UploadedFile,
+  UseFilters,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
@@ -18,6 +19,9 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contracts/src';
+import { Access } from '../access/access-policy';
+import { AcceptsContent } from './accepted-content.guard';
+import { IntakeErrorFilter } from './intake-error.filter';
 import { IngestTokenGuard } from './ingest-token.guard';
 import { RawReportRepository } from './raw-report.repository';
 import { ReportIntakeService } from './report-intake.service';
@@ -35,7 +39,10 @@ export class CrashIngestController {
 
   @Post('api/v1/crash-reports')
   @HttpCode(202)
+  @Access('ingest')
+  @UseFilters(IntakeErrorFilter)
   @UseGuards(IngestTokenGuard)
+  @AcceptsContent('crashReport')
   @ApiOperation({ summary: 'Agent crash report: uReport v2 with host id, labels and an idempotency key (reportId)' })
   async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport, @Req() req: Request) {
     const result = await this.intake.acceptAgentCrash(report, this.senderCountry.countryOf(req));
@@ -44,7 +51,10 @@ export class CrashIngestController {
 
   @Post('api/v1/crash-archives')
   @HttpCode(202)
+  @Access('ingest')
+  @UseFilters(IntakeErrorFilter)
   @UseGuards(IngestTokenGuard)
+  @AcceptsContent('crashArchive')
   @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`)' })
   @ApiConsumes('application/gzip', 'application/x-xz', 'application/x-bzip2', 'multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))
@@ -62,7 +72,10 @@ export class CrashIngestController {
   /** libreport `reporter-upload` with an http(s) URL uploads with PUT (curl -T). */
   @Put('upload/:name')
   @HttpCode(202)
+  @Access('ingest')
+  @UseFilters(IntakeErrorFilter)
   @UseGuards(IngestTokenGuard)
+  @AcceptsContent('upload')
   @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
   async upload(@Req() req: Request, @Headers() headers: Record<string, string>) {
     const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
@@ -71,6 +84,7 @@ export class CrashIngestController {
   }
 
   @Get('api/v1/reports/:id')
+  @Access('viewer')
   @ApiOperation({ summary: 'Processing state of an accepted report: queued, processed or rejected (with reason)' })
   async status(@Param('id', new ParseUUIDPipe()) id: string) {
     const report = await this.rawReports.findStatus(id);

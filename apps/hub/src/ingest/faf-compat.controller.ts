@@ -2,6 +2,8 @@ import { Body, Controller, HttpCode, Post, Req, UploadedFile, UseFilters, UseInt
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { Access } from '../access/access-policy';
+import { AcceptsContent } from './accepted-content.guard';
 import { AttachmentService } from './attachment.service';
 import { FafErrorFilter } from './faf-error.filter';
 import { ReportIntakeService } from './report-intake.service';
@@ -25,20 +27,22 @@ export class FafCompatController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a uReport v2 (ABRT Analytics /reports/new/)' })
   @ApiConsumes('multipart/form-data', 'application/json')
+  @Access('ingest')
+  @AcceptsContent('faf')
   @UseInterceptors(FileInterceptor('file'))
   async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown, @Req() req: Request) {
     const result = await this.intake.acceptUReport(file ? file.buffer : body, { source: 'faf', country: this.senderCountry.countryOf(req) });
     const known = await this.attachments.isKnown(result.bthash!, result.id);
-    const base = `${req.protocol}://${req.get('host')}`;
+    // As ABRT Analytics: the report's page, then every tracker attached to the bthash, all of type url.
+    const reportedTo = [
+      { reporter: 'ABRT Server', type: 'url', value: `${req.protocol}://${req.get('host')}/reports/${result.id}` },
+      ...(await this.attachments.trackerLinks(result.bthash!)),
+    ];
     return {
       result: known,
       bthash: result.bthash,
-      message: known ? 'This problem is already known to the hub.' : 'The report was accepted and will be processed.',
-      reported_to: [
-        { reporter: 'ABRT Server', type: 'url', value: `${base}/api/v1/reports/${result.id}` },
-        { reporter: 'ABRT Server', type: 'bthash', value: result.bthash },
-        ...(await this.attachments.trackerLinks(result.bthash!)),
-      ],
+      message: known ? reportedTo.map((r) => r.value).join('\n') : 'The report was accepted and will be processed.',
+      reported_to: reportedTo,
       solutions: [],
     };
   }
@@ -47,6 +51,8 @@ export class FafCompatController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Link a bthash to a tracker bug, comment, e-mail or URL (/reports/attach/)' })
   @ApiConsumes('multipart/form-data', 'application/json')
+  @Access('ingest')
+  @AcceptsContent('faf')
   @UseInterceptors(FileInterceptor('file'))
   async attach(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown) {
     await this.attachments.attach(file ? file.buffer : body);

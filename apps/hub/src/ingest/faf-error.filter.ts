@@ -1,20 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { Catch, Injectable } from '@nestjs/common';
+import { IntakeRefusalFilter } from './intake-error.filter';
+import type { MappedIntakeError } from './intake-error-mapping';
 
-/** libreport reads `{"error": "..."}` from ABRT Analytics; keep that shape on the FAF routes. */
+/** libreport reads `{"error": "..."}` from ABRT Analytics; the FAF doors keep that shape (same mapping as every door). */
 @Catch()
-export class FafErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger(FafErrorFilter.name);
-
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (exception instanceof HttpException) {
-      const body = exception.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
-      res.status(exception.getStatus()).json({ error: Array.isArray(message) ? message.join('; ') : String(message) });
-      return;
-    }
-    this.logger.error(exception);
-    res.status(503).json({ error: 'the hub could not store the report; try again later' });
+@Injectable()
+export class FafErrorFilter extends IntakeRefusalFilter {
+  protected body(mapped: MappedIntakeError): unknown {
+    return { error: mapped.message };
   }
 }

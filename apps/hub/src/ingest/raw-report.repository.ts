@@ -14,6 +14,8 @@ export interface NewRawReport {
   labels?: Record<string, string>;
   occurrences?: number;
   country?: string | null;
+  crashKey?: string | null;
+  bthash?: string | null;
 }
 
 export interface ReportStatusRow {
@@ -32,8 +34,8 @@ export class RawReportRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Inserts unless the id exists; returns false for a retried upload. */
-  async insertOnce(report: NewRawReport): Promise<boolean> {
-    const result = await this.dataSource
+  async insertOnce(report: NewRawReport, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager
       .createQueryBuilder()
       .insert()
       .into(RawReportEntity)
@@ -43,6 +45,8 @@ export class RawReportRepository {
         hostId: report.hostId ?? null,
         labels: report.labels ?? {},
         occurrences: report.occurrences ?? 1,
+        crashKey: report.crashKey ?? null,
+        bthash: report.bthash ?? null,
         status: 'queued',
       })
       .orIgnore()
@@ -88,11 +92,24 @@ export class RawReportRepository {
     });
   }
 
-  async countAttempt(id: string): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE raw_report SET processing_attempts = processing_attempts + 1 WHERE id = $1',
-      [id],
+  /**
+   * Counts a processing attempt: inside the processing transaction when it succeeds, on its own
+   * after a failure. The job's attempt number covers failures that could not be recorded (database
+   * away), so the total stays right either way.
+   */
+  async countAttempt(manager: EntityManager | DataSource, id: string, attempt: number): Promise<void> {
+    await manager.query(
+      'UPDATE raw_report SET processing_attempts = GREATEST(processing_attempts + 1, $2) WHERE id = $1',
+      [id, attempt],
     );
+  }
+
+  /** How many stored reports await processing, and since when the oldest does (partial index). */
+  async unprocessedSummary(): Promise<{ queued: number; oldestReceivedAt: Date | null }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS queued, min(received_at) AS oldest FROM raw_report WHERE status = 'queued'`,
+    );
+    return { queued: row.queued, oldestReceivedAt: row.oldest ? new Date(row.oldest) : null };
   }
 
   /** Reports stored but not yet processed, oldest first (recovery after a crash or Redis outage). */

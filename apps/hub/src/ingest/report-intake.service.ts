@@ -18,13 +18,16 @@ import {
 } from '../../../../libs/contracts/src';
 import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
 import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
-import { problemOccurrences } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
+import { CrashIdentity, problemDirIdentity } from '../../../../libs/crash-reports/src/crash-identity';
+import { describeError } from '../../../../libs/observability/src/error-description';
 import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { HostRepository } from '../fleet/host.repository';
-import { RawReportRepository } from './raw-report.repository';
+import { HubMetrics } from '../metrics/hub-metrics.service';
+import { CrashIdentityService } from './crash-identity.service';
+import { NewRawReport, RawReportRepository } from './raw-report.repository';
 
 export interface IntakeMeta {
   source: 'faf' | 'upload' | 'agent';
@@ -53,6 +56,8 @@ function archiveHttpError(error: ArchiveRejectedError): HttpException {
     : new BadRequestException(message);
 }
 
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -69,6 +74,8 @@ export class ReportIntakeService {
     private readonly queue: JobQueue,
     private readonly hosts: HostRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: HubMetrics,
+    private readonly crashIdentity: CrashIdentityService,
   ) {}
 
   parseUReport(body: unknown): UReportV2 {
@@ -97,8 +104,10 @@ export class ReportIntakeService {
   async acceptUReport(body: unknown, meta: IntakeMeta): Promise<IntakeResult> {
     const ureport = this.parseUReport(body);
     const json = Buffer.from(JSON.stringify(ureport));
-    const result = await this.store('ureport', json, gzipSync(json), 'gzip', meta);
-    return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
+    const bthash = bthashOf(ureport.problem);
+    // Kept so that the problem dir reporter-upload sends after it can claim it as the same crash.
+    const result = await this.store('ureport', json, gzipSync(json), 'gzip', meta, { bthash });
+    return { ...result, bthash, problemType: ureport.problem.type };
   }
 
   /** `report` was validated by the route's schema. */
@@ -112,7 +121,7 @@ export class ReportIntakeService {
   async acceptProblemDirArchive(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult> {
     if (!archive?.length) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
     let problemType: string;
-    let occurrences: number;
+    let identity: CrashIdentity;
     try {
       const dir = toProblemDirectory(await readArchive(archive, this.config.limits.archive));
       problemType = dir.text('type')!.trim();
@@ -126,11 +135,11 @@ export class ReportIntakeService {
           `${problemType} problem directory has no stack: expected one of ${PROBLEM_TYPE_SPECS[problemType].stackElements.join(', ')}`,
         );
       }
-      occurrences = meta.occurrences ?? problemOccurrences(dir);
+      identity = problemDirIdentity(dir, sha256(archive), meta.hostId);
     } catch (error) {
       throw error instanceof ArchiveRejectedError ? archiveHttpError(error) : error;
     }
-    const result = await this.store('problem-dir', archive, archive, 'archive', { ...meta, occurrences });
+    const result = await this.store('problem-dir', archive, archive, 'archive', meta, { identity });
     return { ...result, problemType };
   }
 
@@ -212,20 +221,25 @@ export class ReportIntakeService {
     payload: Buffer,
     encoding: string,
     meta: IntakeMeta,
+    crash: { identity?: CrashIdentity; bthash?: string } = {},
   ): Promise<IntakeResult> {
-    const id = meta.reportId ?? randomUUID();
-    const created = await this.rawReports.insertOnce({
-      id,
+    const report: NewRawReport = {
+      id: meta.reportId ?? randomUUID(),
       kind,
       source: meta.source,
       encoding,
       payload,
-      contentSha256: createHash('sha256').update(original).digest('hex'),
+      contentSha256: sha256(original),
       hostId: meta.hostId,
       labels: meta.labels,
       occurrences: meta.occurrences,
       country: meta.country ?? null,
-    });
+      bthash: crash.bthash ?? null,
+    };
+    const { id, created } = crash.identity
+      ? await this.crashIdentity.storeOccurrence(crash.identity, report, meta.occurrences)
+      : { id: report.id, created: await this.rawReports.insertOnce(report) };
+    this.metrics.outcome(created ? 'accepted' : 'duplicate', { kind });
     if (created) {
       this.logger.log({ msg: 'report stored', reportId: id, kind, source: meta.source, bytes: payload.length });
       await this.enqueue(id, kind);
@@ -240,7 +254,7 @@ export class ReportIntakeService {
       if (recovering) await this.queue.requeue(QUEUES.reports, job, { reportId: id });
       else await this.queue.enqueue(QUEUES.reports, job, { reportId: id });
     } catch (error) {
-      this.logger.warn({ msg: 'enqueue failed; recovery sweep will retry', reportId: id, error: String(error) });
+      this.logger.warn({ msg: 'enqueue failed; recovery sweep will retry', reportId: id, error: describeError(error) });
     }
   }
 }

@@ -7,14 +7,16 @@ import { AgentCrashReportSchema, describeZodError, UReportV2Schema } from '../..
 import { CrashInput, CrashInputError } from '../../../../libs/crash-reports/src/crash-input';
 import { crashFromProblemDir } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
 import { crashFromUReport } from '../../../../libs/crash-reports/src/ureport-to-crash';
-import { JobContext, PermanentJobError } from '../../../../libs/queue/src';
+import { JobContext } from '../../../../libs/queue/src';
 import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import { RawReportEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CrashLinkService } from '../fleet/crash-link.service';
 import { CrashGroupingService } from '../grouping/crash-grouping.service';
 import { RawReportRepository } from '../ingest/raw-report.repository';
+import { HubMetrics } from '../metrics/hub-metrics.service';
 import { ReportIndexerService } from '../search/report-indexer.service';
+import { AttemptResult, ProcessingAttemptService } from './processing-attempt.service';
 
 interface DecodedCrash {
   input: CrashInput;
@@ -35,6 +37,8 @@ export class CrashProcessingService {
     private readonly grouping: CrashGroupingService,
     private readonly indexer: ReportIndexerService,
     private readonly crashLinks: CrashLinkService,
+    private readonly attempts: ProcessingAttemptService,
+    private readonly metrics: HubMetrics,
   ) {}
 
   async decode(raw: RawReportEntity): Promise<DecodedCrash> {
@@ -71,20 +75,21 @@ export class CrashProcessingService {
    * and the report is processed again later; a report already processed is skipped.
    */
   async process(reportId: string, job: JobContext): Promise<'processed' | 'rejected' | 'skipped'> {
-    const { isFinalAttempt, jobId, attempt } = job;
-    await this.rawReports.countAttempt(reportId);
-    try {
-      const outcome = await this.dataSource.transaction(async (m) => {
+    const { jobId, attempt } = job;
+    return this.attempts.run('crash', reportId, job, async () => {
+      const result = await this.dataSource.transaction(async (m): Promise<AttemptResult> => {
         const raw = await this.rawReports.lockQueued(m, reportId);
-        if (!raw) return 'skipped';
+        if (!raw) return { outcome: 'skipped' };
+        await this.rawReports.countAttempt(m, reportId, attempt);
         let decoded: DecodedCrash;
         try {
           decoded = await this.decode(raw);
         } catch (error) {
           if (!(error instanceof CrashInputError || error instanceof ArchiveRejectedError || error instanceof SyntaxError)) throw error;
-          await this.rawReports.finish(m, reportId, 'rejected', (error as Error).message);
-          this.logger.warn({ msg: 'report rejected', reportId, jobId, attempt, reason: (error as Error).message });
-          return 'rejected';
+          const reason = (error as Error).message;
+          await this.rawReports.finish(m, reportId, 'rejected', reason);
+          this.logger.warn({ msg: 'report rejected', reportId, jobId, attempt, reason });
+          return { outcome: 'rejected', receivedAt: raw.receivedAt, reason };
         }
         const link = await this.crashLinks.linkFor(m, {
           hostId: raw.hostId,
@@ -104,18 +109,12 @@ export class CrashProcessingService {
         });
         await this.rawReports.finish(m, reportId, 'processed', null);
         this.logger.log({ msg: 'report grouped', reportId, jobId, attempt, candidateId, method: grouping.method, distance: grouping.distance });
-        return 'processed';
+        this.metrics.groupingDecisions.inc({ method: grouping.method });
+        return { outcome: 'processed', receivedAt: raw.receivedAt };
       });
       // After the commit, and again on a retry that finds the report done: indexing is idempotent.
-      if (outcome !== 'rejected') await this.indexer.indexReports([reportId]);
-      return outcome;
-    } catch (error) {
-      this.logger.warn({ msg: 'processing failed', reportId, jobId, attempt, final: isFinalAttempt, error: String(error) });
-      if (isFinalAttempt) {
-        await this.rawReports.rejectIfQueued(reportId, `processing failed: ${String(error)}`);
-        throw new PermanentJobError(String(error));
-      }
-      throw error;
-    }
+      if (result.outcome !== 'rejected') await this.indexer.indexReports([reportId]);
+      return result;
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { RawReportKind } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { RawReportRepository } from '../ingest/raw-report.repository';
 import { ReportIntakeService } from '../ingest/report-intake.service';
+import { describeError } from '../../../../libs/observability/src/error-description';
 
 const BATCH = 5000;
 
@@ -27,7 +28,7 @@ export class ReportRecoveryService implements OnApplicationBootstrap, OnModuleDe
     await this.sweep(new Date());
     this.timer = setInterval(() => {
       void this.sweep(new Date(Date.now() - this.config.jobs.recoveryGraceMs)).catch((error) =>
-        this.logger.warn({ msg: 'recovery sweep failed', error: String(error) }),
+        this.logger.warn({ msg: 'recovery sweep failed', error: describeError(error) }),
       );
     }, this.config.jobs.recoveryIntervalMs);
   }

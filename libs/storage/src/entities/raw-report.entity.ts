@@ -7,6 +7,8 @@ export type RawReportStatus = 'queued' | 'processed' | 'rejected';
 @Entity('raw_report')
 @Index('raw_report_queued_idx', ['receivedAt'], { where: `status = 'queued'` })
 @Index('raw_report_host_idx', ['hostId'])
+@Index('raw_report_crash_key_idx', ['crashKey'], { where: 'crash_key IS NOT NULL' })
+@Index('raw_report_unclaimed_bthash_idx', ['bthash'], { where: 'crash_key IS NULL AND bthash IS NOT NULL' })
 export class RawReportEntity {
   /** Client idempotency key (agent report id) or a hub-made UUID. */
   @PrimaryColumn('uuid')
@@ -56,6 +58,14 @@ export class RawReportEntity {
 
   @Column('timestamptz', { name: 'processed_at', nullable: true })
   processedAt!: Date | null;
+
+  /** The crash this report is an occurrence of, whichever client sent it (libs/crash-reports crash-identity). */
+  @Column('text', { name: 'crash_key', nullable: true })
+  crashKey!: string | null;
+
+  /** A stock uReport's bthash, so the problem dir uploaded after it can claim it as the same crash. */
+  @Column('text', { nullable: true })
+  bthash!: string | null;
 
   @Column('int', { name: 'processing_attempts', default: 0 })
   processingAttempts!: number;
