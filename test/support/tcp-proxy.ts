@@ -12,7 +12,7 @@ export class TcpProxy {
   private constructor(private readonly server: Server, readonly port: number) {}
 
   static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
+    let proxy: TcpProxy | undefined = undefined;
     const server = createServer((client) => {
       if (!proxy!.open) {
         client.destroy();
