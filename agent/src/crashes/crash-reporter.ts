@@ -6,6 +6,7 @@ import type { Spool } from '../delivery/spool';
 import type { Clock } from '../schedule/clock';
 import { buildProblemArchive } from './archive-builder';
 import type { CrashesConfig } from './crash-config';
+import { withheldReason } from './crash-policy';
 import { crashReportId, CrashStateStore, type SentProblem } from './crash-state-store';
 import { discoverProblems } from './problem-discovery';
 import { problemKey, type ProblemLocation } from './problem-location';
@@ -13,8 +14,11 @@ import { elementNumber, readProblem, type Problem } from './problem-reader';
 import { ProblemScrubber } from './problem-scrubber';
 import { buildUReport } from './ureport-builder';
 
-/** new: never sent; repeat: ABRT counted more occurrences since; sent: nothing to do; unsupported: the hub cannot group its type. */
-export type ProblemStatus = 'new' | 'repeat' | 'sent' | 'unsupported';
+/**
+ * new: never sent; repeat: ABRT counted more occurrences since; sent: nothing to do; unsupported: the
+ * hub cannot group its type; withheld: the crash policy keeps it on the host (`withheld` says why).
+ */
+export type ProblemStatus = 'new' | 'repeat' | 'sent' | 'unsupported' | 'withheld';
 
 export interface FoundProblem {
   location: ProblemLocation;
@@ -26,6 +30,8 @@ export interface FoundProblem {
   /** Occurrences not yet reported. */
   occurrences: number;
   sent?: SentProblem;
+  /** Why the crash policy keeps it on the host. */
+  withheld?: string;
 }
 
 export interface CrashSubmission {
@@ -44,6 +50,8 @@ export interface CrashReporterOptions {
   stateDir: string;
   /** Rig labels (rig, test_run, build, test_name); empty for field hosts. */
   labels: Record<string, string>;
+  /** Rig mode: the vendor's unpackaged builds may be sent (crashes.rig_unpackaged). */
+  rig?: boolean;
   /** This host's names, users and serials (part 1's gatherSensitiveValues). */
   hostSensitiveValues: () => Promise<string[]>;
   clock: Clock;
@@ -84,8 +92,9 @@ export class CrashReporter {
       const count = Math.max(1, elementNumber(problem, 'count') ?? 1);
       const sent = state[key];
       const occurrences = count - (sent?.count ?? 0);
-      const status: ProblemStatus = !PROBLEM_TYPES.includes(type) ? 'unsupported' : !sent ? 'new' : occurrences > 0 ? 'repeat' : 'sent';
-      found.push({ location, key, problem, type, status, count, occurrences: Math.max(0, occurrences), sent });
+      const withheld = withheldReason(problem, this.opts.config, this.opts.rig === true);
+      const status: ProblemStatus = !PROBLEM_TYPES.includes(type) ? 'unsupported' : withheld ? 'withheld' : !sent ? 'new' : occurrences > 0 ? 'repeat' : 'sent';
+      found.push({ location, key, problem, type, status, count, occurrences: Math.max(0, occurrences), sent, ...(withheld ? { withheld } : {}) });
     }
     return found;
   }

@@ -11,7 +11,7 @@ export async function crashesCommand(runtime: AgentRuntime, sub: (typeof CRASH_S
     case 'list': {
       for (const f of await reporter.scan()) {
         const pending = f.status === 'repeat' ? ` +${f.occurrences}` : '';
-        out(`${f.status.padEnd(11)} ${f.type.padEnd(10)} count=${String(f.count).padEnd(5)}${pending} ${f.location.path}`);
+        out(`${f.status.padEnd(11)} ${f.type.padEnd(10)} count=${String(f.count).padEnd(5)}${pending} ${f.location.path}${f.withheld ? `  not sent: ${f.withheld}` : ''}`);
       }
       return 0;
     }

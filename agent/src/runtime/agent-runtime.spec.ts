@@ -211,7 +211,7 @@ describe('a running agent after `cep-agent erase` in its state dir', () => {
   it('builds the next report under the new id and key, and drops what it built under the erased id instead of sending it', async () => {
     const abrt = mkdtempSync(path.join(tmpdir(), 'cep-abrt-'));
     plantedPythonDir(abrt);
-    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [] };
+    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [], process_unpackaged: true };
     const config = configFor(buildHostRoot({}), { protocol: { type: 'HTTP', hub_url: hubUrl }, http_timeout: '2s', crashes });
     const log: string[] = [];
     const runtime = await AgentRuntime.create(config, { runner: new RecordedCommandRunner({}), log: (m) => log.push(m) });
