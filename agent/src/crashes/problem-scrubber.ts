@@ -1,4 +1,4 @@
-import { Scrubber } from '../privacy/scrubber';
+import { Scrubber, scrubTables } from '../privacy/scrubber';
 import { reduceLocalPaths } from './crash-policy';
 import allowList from './element-allow-list.json';
 import words from './forbidden-words.json';
@@ -123,7 +123,8 @@ export class ProblemScrubber {
 
   private lines(name: string, text: string, policy: 'text' | 'hardware' | 'stack'): string {
     const checkWords = policy !== 'hardware' && !words.ignoredElements.includes(name);
-    return text
+    // Tables (lsblk) need their header to know which column is a label or a serial.
+    return scrubTables(text)
       .split('\n')
       .map((line) => {
         if (policy === 'stack' && MEH_HEADER.test(line)) return line;

@@ -89,7 +89,7 @@ function columnsOf(header: string): Array<{ name: string; start: number }> {
 }
 
 /** Redacts the sensitive columns of every table (header line, then rows up to a blank line). */
-function scrubTables(text: string): string {
+export function scrubTables(text: string): string {
   if (!text.includes('\n') && !HEADER.test(text)) return text;
   const lines = text.split('\n');
   let columns: Array<{ name: string; start: number }> | undefined;
