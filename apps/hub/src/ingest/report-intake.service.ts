@@ -17,6 +17,7 @@ import {
   UReportV2Schema,
 } from '../../../../libs/contracts/src';
 import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
+import { minimiseUReport } from '../../../../libs/crash-reports/src/crash-minimisation';
 import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
 import { problemOccurrences } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
 import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
@@ -95,7 +96,8 @@ export class ReportIntakeService {
   }
 
   async acceptUReport(body: unknown, meta: IntakeMeta): Promise<IntakeResult> {
-    const ureport = this.parseUReport(body);
+    // auth.hostname and every other auth item go before anything is stored; the machine id is keyed.
+    const ureport = minimiseUReport(this.parseUReport(body), this.config.machineIdKey);
     const json = Buffer.from(JSON.stringify(ureport));
     const result = await this.store('ureport', json, gzipSync(json), 'gzip', meta);
     return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
@@ -103,8 +105,9 @@ export class ReportIntakeService {
 
   /** `report` was validated by the route's schema. */
   async acceptAgentCrash(report: AgentCrashReport, country: string | null): Promise<IntakeResult> {
-    const { reportId, hostId, labels, ureport } = report;
-    const json = Buffer.from(JSON.stringify(report));
+    const { reportId, hostId, labels } = report;
+    const ureport = minimiseUReport(report.ureport, this.config.machineIdKey);
+    const json = Buffer.from(JSON.stringify({ ...report, ureport }));
     const result = await this.store('ureport', json, gzipSync(json), 'gzip', { source: 'agent', reportId, hostId, labels, country });
     return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
   }
