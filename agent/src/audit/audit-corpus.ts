@@ -74,7 +74,7 @@ export function plantCorpus(work: string): AuditCorpus {
     '/etc/machine-id': `${machineId}\n`,
     '/etc/os-release': 'NAME="Virtuozzo Linux"\nID="virtuozzo"\nVERSION_ID="7.5"\n',
     '/etc/virtuozzo-release': 'Virtuozzo release 7.5.1 (17)\n',
-    '/etc/vz/vz.conf': 'VIRTUOZZO=yes\nVE_LAYOUT=ploop\nVEFSTYPE=ext4\n',
+    '/etc/vz/vz.conf': `VIRTUOZZO=yes\nVE_LAYOUT=ploop\nVEFSTYPE=ext4\nVE_ENVIRONMENT=${plant('VE_ENVIRONMENT value', `prod${letters(6)}`)}\n`,
     [`/etc/vz/conf/${ctUuid}.conf`]: `NAME="${ctName}"\nHOSTNAME="${ctHostname}"\nIP_ADDRESS="${ctIp}/24"\nOSTEMPLATE="centos-7-x86_64"\n`,
     '/sys/class/net/eth0/address': `${mac}\n`,
     '/sys/class/net/eth0/operstate': 'up\n',
@@ -95,9 +95,17 @@ export function plantCorpus(work: string): AuditCorpus {
   };
   for (const [file, text] of Object.entries(files)) write(path.join(root, file), text);
 
+  const customTemplate = plant('customer template name', `umbrella-golden-${letters(4)}`);
+  const customGuestOs = plant('customer guest os name', `golden${letters(6)}`);
   const commands = {
-    'prlctl list -a -i -j --vmtype vm': JSON.stringify([{ ID: `{${vmUuid}}`, Name: vmName, State: 'running', OS: 'win-2019', Hardware: { cpu: { cpus: 4 }, memory: { size: '8192Mb' } } }]),
-    'vzlist -a -j': JSON.stringify([{ ctid: ctUuid, name: ctName, hostname: ctHostname, ip: [ctIp], status: 'running', ostemplate: 'centos-7-x86_64', layout: 'ploop' }]),
+    'prlctl list -a -i -j --vmtype vm': JSON.stringify([
+      { ID: `{${vmUuid}}`, Name: vmName, State: 'running', OS: 'win-2019', Hardware: { cpu: { cpus: 4 }, memory: { size: '8192Mb' } } },
+      { ID: `{${randomUUID()}}`, Name: 'builder', State: 'stopped', OS: customGuestOs, Hardware: { cpu: { cpus: 2 } } },
+    ]),
+    'vzlist -a -j': JSON.stringify([
+      { ctid: ctUuid, name: ctName, hostname: ctHostname, ip: [ctIp], status: 'running', ostemplate: 'centos-7-x86_64', layout: 'ploop' },
+      { ctid: '102', name: 'golden', status: 'stopped', ostemplate: customTemplate, layout: 'ploop' },
+    ]),
   };
 
   // ---- an external script named after its host, printing secrets in JSON
