@@ -20,10 +20,12 @@ const QUOTED = `"(?:[^"\\\\\\n]|\\\\.)*"|'(?:[^'\\\\\\n]|\\\\.)*'`;
 /** gdb prints a char* argument or local as its pointer and then the string: both are the value. */
 const GDB_POINTER = `0x[0-9A-Fa-f]+(?:[ \\t]+<[^>\\n]*>)?(?:[ \\t]+(?:${QUOTED})(?:\\.\\.\\.)?)?`;
 const BARE = `[^\\s"'\`,;(){}\\[\\]<>]+`;
-const VALUE = `(?:${GDB_POINTER}|${QUOTED}|${BARE})`;
+/** `Authorization: Basic dXNl…`: the scheme and its credentials are one value. */
+const AUTH_SCHEME = `(?:Basic|Bearer|Digest|Negotiate|NTLM)[ \\t]+[^\\s"',;]+`;
+const VALUE = `(?:${GDB_POINTER}|${QUOTED}|${AUTH_SCHEME}|${BARE})`;
 const SUFFIX = `(?:[ \\t]+(?:${VALUE_SUFFIXES.map((s) => s.replace(/[.#]/g, '\\$&')).join('|')}))?`;
 /** dashes, quote, key, closing quote, words like `No` before the value, separator, value. */
-const PAIR = new RegExp(`(?<![\\w.\\-])(-{0,2})(["']?)([A-Za-z_][\\w.\\-]*)\\2(${SUFFIX})([ \\t]*[:=][ \\t]*|[ \\t]+)(${VALUE})`, 'gi');
+const PAIR = new RegExp(`(?<![\\w.\\-])(-{0,2})(["']?)(-{0,2}[A-Za-z_][\\w.\\-]*)\\2(${SUFFIX})([ \\t]*[:=][ \\t]*|[ \\t]+)(${VALUE})`, 'gi');
 /** curl -u user:pw, usermod -p '$6$…', mysql -psecret, sshpass -p secret. */
 const SHORT_FLAG = new RegExp(`(?<![\\w-])(-[up])(\\s*)(?![/-])(${QUOTED}|${BARE})`, 'g');
 /** Everything after `scheme://` up to the path: user, password, host and port alike. */
