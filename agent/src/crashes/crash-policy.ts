@@ -31,9 +31,19 @@ export function withheldReason(problem: Problem, settings: CrashPolicySettings, 
 }
 
 /** An absolute path outside package-owned locations, such as /srv/cust-x/app/main.py. */
-const PATH = /(?<![\w.~\]-])\/(?:[\w.+@%~-]+\/)+[\w.+@%~-]*/g;
+const PATH = /(?<![\w.~\]/-])\/(?:[\w.+@%~-]+\/)+[\w.+@%~-]*/g;
 
-/** Customer paths keep only their base name: `/srv/cust-x/app/main.py` → `[local]/main.py`. */
+/** Where pip and venvs install packages: what follows is a package's own layout, not the customer's. */
+const PYTHON_LIB = /\/lib(?:64)?\/python\d+(?:\.\d+)?\/(?:site-packages|dist-packages)\//;
+
+/**
+ * Customer paths keep only their base name: `/srv/cust-x/app/main.py` → `[local]/main.py`; a
+ * package inside a venv keeps its layout from the interpreter's library on, as the hub normalizes it.
+ */
 export function reduceLocalPaths(text: string): string {
-  return text.replace(PATH, (p) => (OWNED_PATHS.some((owned) => p.startsWith(owned)) ? p : `${PATH_PLACEHOLDER}/${path.posix.basename(p)}`));
+  return text.replace(PATH, (p) => {
+    if (OWNED_PATHS.some((owned) => p.startsWith(owned))) return p;
+    const lib = PYTHON_LIB.exec(p);
+    return `${PATH_PLACEHOLDER}${lib ? p.slice(lib.index) : `/${path.posix.basename(p)}`}`;
+  });
 }
