@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { runAudit, type AuditResult } from '../../agent/src/audit/audit-run';
 import { findLeaks } from '../../agent/src/audit/audit-scan';
 import { byteaContents, dumpDatabase, redisText } from '../support/database-scan';
-import { freePort, RunningProcess, spawnHub } from '../support/processes';
+import { captureAll, freePort, RunningProcess, spawnHub } from '../support/processes';
 import { createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 
@@ -17,15 +17,11 @@ describe('the privacy audit corpus through the real hub', () => {
   let database: TestDatabase;
   let pg: Client;
   const processes: RunningProcess[] = [];
-  const logs: string[] = [];
+  const outputs: Array<() => string> = [];
   let audit: AuditResult;
 
   const capture = (proc: RunningProcess) => {
-    logs.push(proc.output());
-    const index = logs.length - 1;
-    const append = (d: Buffer) => (logs[index] += d.toString());
-    proc.child.stdout!.on('data', append);
-    proc.child.stderr!.on('data', append);
+    outputs.push(captureAll(proc));
     processes.push(proc);
   };
 
@@ -83,7 +79,7 @@ describe('the privacy audit corpus through the real hub', () => {
       { where: 'pg_dump', text: dump },
       ...payloads.map((p) => ({ where: `${p.table}.${p.column}`, text: p.text })),
       { where: 'redis', text: redis.text },
-      { where: 'logs', text: logs.join('\n') },
+      { where: 'logs', text: outputs.map((o) => o()).join('\n') },
     ]);
     expect(leaks).toEqual([]);
   });

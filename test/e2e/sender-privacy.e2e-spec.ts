@@ -6,7 +6,7 @@ import { cepReport, sendCepReport } from '../support/cep-report';
 import { addressForms, byteaContents, dumpDatabase, occurrences, redisText } from '../support/database-scan';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { pythonTraceback, pythonUReport } from '../support/python-crash';
-import { freePort, RunningProcess, spawnHub } from '../support/processes';
+import { captureAll, freePort, RunningProcess, spawnHub } from '../support/processes';
 import { createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
 import { startTestHub } from '../support/test-hub';
 import { waitFor } from '../support/wait-for';
@@ -123,16 +123,11 @@ describe.each([
   let database: TestDatabase;
   let pg: Client;
   const processes: RunningProcess[] = [];
-  const logs: string[] = [];
+  const outputs: Array<() => string> = [];
   let http: ReturnType<typeof request>;
 
-  /** Keeps every byte of a process's output (the helper keeps only a tail). */
   const capture = (proc: RunningProcess) => {
-    logs.push(proc.output());
-    const index = logs.length - 1;
-    const append = (d: Buffer) => (logs[index] += d.toString());
-    proc.child.stdout!.on('data', append);
-    proc.child.stderr!.on('data', append);
+    outputs.push(captureAll(proc));
     processes.push(proc);
   };
 
@@ -182,7 +177,7 @@ describe.each([
     const dump = await dumpDatabase(database.url);
     const payloads = await byteaContents(database.url);
     const redis = await redisText(TEST_REDIS_URL, prefix);
-    const log = logs.join('\n');
+    const log = outputs.map((o) => o()).join('\n');
     // Each scan sees what it should: host ids in the dump, manifests inside the archives, jobs in
     // Redis, and the chatty logs naming every stored report.
     for (const hostId of sent.hosts.keys()) expect(dump).toContain(hostId);
