@@ -79,7 +79,6 @@ export function problemSensitiveValues(problem: Problem): string[] {
   };
   add(problem.elements.get('hostname'));
   add(problem.elements.get('username'));
-  values.push(...processTokens(problem));
   const dump = problem.elements.get('anaconda-tb') ?? '';
   for (const m of dump.matchAll(/--hostname[= ](\S+)/g)) add(m[1]);
   for (const m of dump.matchAll(/^\s*user\b.*?--name[= ](\S+)/gm)) add(m[1]);
@@ -97,7 +96,7 @@ export class ProblemScrubber {
   constructor(private readonly scrubber: Scrubber) {}
 
   static forProblem(problem: Problem, hostId: string, hostValues: readonly string[]): ProblemScrubber {
-    return new ProblemScrubber(new Scrubber({ hostId, sensitiveValues: [...hostValues, ...problemSensitiveValues(problem)] }));
+    return new ProblemScrubber(new Scrubber({ hostId, sensitiveValues: [...hostValues, ...problemSensitiveValues(problem)], wordValues: processTokens(problem) }));
   }
 
   /** A name, path or one-line value; hex ids survive only with `keepHex` (stacks). */

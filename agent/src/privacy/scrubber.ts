@@ -147,6 +147,11 @@ export interface ScrubberOptions {
   hostId: string;
   /** Host-specific values found on this machine: host names, user names, VM/CT names, serials. */
   sensitiveValues?: readonly string[];
+  /**
+   * Values removed only where they stand alone as a word (a crashing process's arguments): inside
+   * identifiers (`cmd_config` for an argument `config`) they are code, which crash grouping reads.
+   */
+  wordValues?: readonly string[];
 }
 
 export class Scrubber {
@@ -155,10 +160,15 @@ export class Scrubber {
 
   constructor(private readonly options: ScrubberOptions) {
     // Values shorter than 3 characters would redact half the report and identify nobody.
-    const values = new Set<string>();
-    for (const v of options.sensitiveValues ?? []) for (const form of valueForms(v)) if (form.length >= 3) values.add(form);
-    const sorted = [...values].sort((a, b) => b.length - a.length);
-    const alternatives = sorted.map((v) => (v.length >= ANYWHERE_MIN_LENGTH ? escape(v) : `(?<![A-Za-z0-9])${escape(v)}(?![A-Za-z0-9])`));
+    const forms = (list: readonly string[] | undefined) => new Set((list ?? []).flatMap(valueForms).filter((f) => f.length >= 3));
+    const anywhere = forms(options.sensitiveValues);
+    const words = [...forms(options.wordValues)].filter((f) => !anywhere.has(f));
+    const alternatives = [
+      ...[...anywhere].map((v) => ({ v, re: v.length >= ANYWHERE_MIN_LENGTH ? escape(v) : `(?<![A-Za-z0-9])${escape(v)}(?![A-Za-z0-9])` })),
+      ...words.map((v) => ({ v, re: `(?<![A-Za-z0-9_])${escape(v)}(?![A-Za-z0-9_])` })),
+    ]
+      .sort((a, b) => b.v.length - a.v.length)
+      .map((a) => a.re);
     this.known = alternatives.length ? new RegExp(`(?:${alternatives.join('|')})`, 'gi') : undefined;
   }
 
