@@ -1,10 +1,9 @@
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { runAudit, type AuditResult } from '../../agent/src/audit/audit-run';
 import { findLeaks } from '../../agent/src/audit/audit-scan';
 import { byteaContents, dumpDatabase, redisText } from '../support/database-scan';
 import { captureAll, freePort, RunningProcess, spawnHub } from '../support/processes';
-import { createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
+import { createTestDatabase, deleteRedisPrefix, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -39,10 +38,7 @@ describe('the privacy audit corpus through the real hub', () => {
   afterAll(async () => {
     for (const proc of processes.reverse()) await proc.stop();
     await pg?.end();
-    const redis = new Redis(TEST_REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisPrefix(prefix);
     await database?.drop();
   });
 

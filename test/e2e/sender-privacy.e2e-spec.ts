@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { Client } from 'pg';
 import { cepReport, sendCepReport } from '../support/cep-report';
@@ -7,7 +6,7 @@ import { addressForms, byteaContents, dumpDatabase, occurrences, redisText } fro
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { pythonTraceback, pythonUReport } from '../support/python-crash';
 import { captureAll, freePort, RunningProcess, spawnHub } from '../support/processes';
-import { createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
+import { createTestDatabase, deleteRedisPrefix, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
 import { startTestHub } from '../support/test-hub';
 import { waitFor } from '../support/wait-for';
 
@@ -155,10 +154,7 @@ describe.each([
   afterAll(async () => {
     for (const proc of processes.reverse()) await proc.stop();
     await pg?.end();
-    const redis = new Redis(TEST_REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisPrefix(prefix);
     await database?.drop();
   });
 

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
 /** Admin connection to the machine's PostgreSQL (trust auth, as on every developer machine and in CI). */
@@ -34,4 +35,15 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     name,
     drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };
+}
+
+/** Removes every Redis key a test's Bull prefix left behind. */
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
