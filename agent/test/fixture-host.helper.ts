@@ -24,11 +24,13 @@ export function buildHostRoot(layout: Record<string, FixtureEntry>): string {
   return root;
 }
 
-export function writeScript(root: string, dir: string, name: string, body: string, mode = 0o755): void {
+/** A script, and beside it the manifest declaring its collector name and fields (when given). */
+export function writeScript(root: string, dir: string, name: string, body: string, mode = 0o755, manifest?: { collector: string; fields: Record<string, string> }): void {
   const file = path.join(root, dir, name);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `#!/bin/sh\n${body}\n`);
   chmodSync(file, mode);
+  if (manifest) writeFileSync(`${file}.manifest.json`, JSON.stringify(manifest), { mode: 0o644 });
 }
 
 const NE = 'node_exporter/collector/fixtures';

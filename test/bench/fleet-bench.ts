@@ -10,7 +10,7 @@ import { RARE_CPU } from './fleet-model';
 import { EndpointTiming, explainSearch, PlanEvidence, SearchProbe, searchPath, tableSizes, TableSize, timeEndpoint, timeStats } from './fleet-queries';
 import { FleetSeedResult, rollupMismatches, seedFleet } from './fleet-seeder';
 import type { MemorySampler } from './memory-sampler';
-import { createScratchDatabase, deleteRedisPrefix, REDIS_URL } from './scratch-services';
+import { createScratchDatabase, dropQueueKeys, REDIS_URL } from './scratch-services';
 import type { Teardown } from './teardown';
 import { Cell, fmt, renderTable } from './text-table';
 
@@ -82,7 +82,7 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
   ];
 
   const prefix = `hub-bench-fleet-${process.pid}`;
-  teardown.defer(`delete Redis keys ${prefix}:*`, () => deleteRedisPrefix(prefix));
+  teardown.defer(`delete Redis keys ${prefix}:*`, () => dropQueueKeys(prefix));
   const env = { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, LOG_FORMAT: 'json', TRUSTED_PROXIES: '127.0.0.1' };
   const port = await freePort();
   const api = await spawnHub('main', { ...env, HUB_ROLE: 'api', PORT: String(port) }, /hub listening/);

@@ -3,7 +3,7 @@ import { freePort, spawnHub } from '../support/processes';
 import type { BenchOptions } from './bench-options';
 import { drained, failIfRefused, IntakeThroughput, jsonUpload, measureIntake, postConcurrently } from './http-load';
 import type { MemorySampler } from './memory-sampler';
-import { deleteRedisPrefix, REDIS_URL, ScratchDatabase } from './scratch-services';
+import { dropQueueKeys, REDIS_URL, ScratchDatabase } from './scratch-services';
 import { syntheticWorkload, WorkloadKind } from './synthetic-crashes';
 import type { Teardown } from './teardown';
 
@@ -30,7 +30,7 @@ export async function measureHttpPipeline(
   memory: MemorySampler,
 ): Promise<HttpPipelineResult> {
   const prefix = `hub-bench-${process.pid}`;
-  teardown.defer(`delete Redis keys ${prefix}:*`, () => deleteRedisPrefix(prefix));
+  teardown.defer(`delete Redis keys ${prefix}:*`, () => dropQueueKeys(prefix));
   const env = { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, LOG_FORMAT: 'json' };
   const port = await freePort();
   // One after the other: both run the migrations at start.

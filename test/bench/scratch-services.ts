@@ -33,7 +33,7 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
 export const REDIS_URL = TEST_REDIS_URL;
 
 /** Deletes every key under `prefix:` with SCAN, so a shared Redis is never blocked by KEYS. */
-export async function deleteRedisPrefix(prefix: string): Promise<number> {
+export async function dropQueueKeys(prefix: string): Promise<number> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   await redis.connect();
   try {

@@ -101,7 +101,7 @@ function agentDirs(hubUrl: string, extra: Record<string, unknown> = {}, crashes:
       http_timeout: '10s',
       retry_initial: '200ms',
       retry_max: '1s',
-      crashes: { abrt_roots: [d.abrt], anaconda_roots: [d.tmp], kdump_roots: [d.crash], ...crashes },
+      crashes: { abrt_roots: [d.abrt], anaconda_roots: [d.tmp], kdump_roots: [d.crash], packages: ['*'], process_unpackaged: true, ...crashes },
       ...extra,
     }),
   );

@@ -33,7 +33,7 @@ describe('agent spool: an evicted crash is delivered later, and never listed as 
       scripts_dir: join(dir, 'scripts'),
       spool_max_reports: spoolMax,
       retry_initial: '1s',
-      crashes: { enabled: true, abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [] },
+      crashes: { enabled: true, abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [], packages: ['*'], process_unpackaged: true },
     });
     const logs: string[] = [];
     return { abrt, config, logs, runtime: AgentRuntime.create(config, { log: (m) => logs.push(m) }) };

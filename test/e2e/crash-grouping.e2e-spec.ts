@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ProblemScrubber } from '../../agent/src/crashes/problem-scrubber';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { startTestHub, TestHub } from '../support/test-hub';
 
@@ -41,6 +42,18 @@ function corpusElements(entry: CorpusEntry): Record<string, string> {
     return { type: 'CCpp', component: entry.component, executable, core_backtrace: content, time: '1700000000' };
   }
   return { type: 'Python3', component: entry.component, executable: '/usr/bin/vzpanel', backtrace: content };
+}
+
+/** The elements as the agent would send them in a problem-dir archive (its scrubber, no host values). */
+function scrubbedByAgent(elements: Record<string, string>): Record<string, string> {
+  const problem = { location: { kind: 'abrt' as const, path: '/var/spool/abrt/corpus' }, name: 'corpus', elements: new Map(Object.entries(elements)) };
+  const scrubber = ProblemScrubber.forProblem(problem, '00000000-0000-4000-8000-000000000000', []);
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(elements)) {
+    const cleaned = scrubber.element(name, text);
+    if (cleaned !== undefined) out[name] = cleaned;
+  }
+  return out;
 }
 
 /** Pairwise precision and recall of a clustering against labels. */
@@ -89,6 +102,25 @@ describe('grouping crashes into bug candidates', () => {
     });
     const [a, b] = [...clustersByBug.values()];
     expect([...a].some((c) => b.has(c))).toBe(false);
+  });
+
+  it('groups the corpus scrubbed by the agent as before: each scrubbed crash joins its original, precision and recall hold', async () => {
+    const manifest: CorpusEntry[] = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8'));
+    const items: Array<{ label: string; cluster: string }> = [];
+    const moved: string[] = [];
+    for (const entry of manifest) {
+      // As installed on a host: the corpus ran from /tmp/corpus, which no package owns (the agent would
+      // reduce such paths to their base names, and so change the signature).
+      const installed = Object.fromEntries(Object.entries(corpusElements(entry)).map(([k, v]) => [k, v.replaceAll('/tmp/corpus/', '/')]));
+      const original = await candidateOf(hub, await ingest(hub, installed));
+      const cluster = await candidateOf(hub, await ingest(hub, scrubbedByAgent(installed)));
+      if (cluster !== original) moved.push(entry.id);
+      items.push({ label: entry.bug, cluster });
+    }
+    expect(moved).toEqual([]);
+    const score = pairwise(items);
+    expect(score.precision).toBeGreaterThanOrEqual(0.95);
+    expect(score.recall).toBeGreaterThanOrEqual(0.95);
   });
 
   it('puts kernel oopses that abrt treats as one group together, and keeps distinct ones apart', async () => {

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { Client } from 'pg';
 import { cepReport, sendCepReport } from '../support/cep-report';
 import { addressForms, byteaContents, dumpDatabase, occurrences, redisText } from '../support/database-scan';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { pythonTraceback, pythonUReport } from '../support/python-crash';
-import { freePort, RunningProcess, spawnHub } from '../support/processes';
-import { createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
+import { captureAll, freePort, RunningProcess, spawnHub } from '../support/processes';
+import { createTestDatabase, dropQueueKeys, TEST_REDIS_URL, TestDatabase } from '../support/test-database';
 import { startTestHub } from '../support/test-hub';
 import { waitFor } from '../support/wait-for';
 
@@ -123,16 +122,11 @@ describe.each([
   let database: TestDatabase;
   let pg: Client;
   const processes: RunningProcess[] = [];
-  const logs: string[] = [];
+  const outputs: Array<() => string> = [];
   let http: ReturnType<typeof request>;
 
-  /** Keeps every byte of a process's output (the helper keeps only a tail). */
   const capture = (proc: RunningProcess) => {
-    logs.push(proc.output());
-    const index = logs.length - 1;
-    const append = (d: Buffer) => (logs[index] += d.toString());
-    proc.child.stdout!.on('data', append);
-    proc.child.stderr!.on('data', append);
+    outputs.push(captureAll(proc));
     processes.push(proc);
   };
 
@@ -160,10 +154,7 @@ describe.each([
   afterAll(async () => {
     for (const proc of processes.reverse()) await proc.stop();
     await pg?.end();
-    const redis = new Redis(TEST_REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await dropQueueKeys(prefix);
     await database?.drop();
   });
 
@@ -182,7 +173,7 @@ describe.each([
     const dump = await dumpDatabase(database.url);
     const payloads = await byteaContents(database.url);
     const redis = await redisText(TEST_REDIS_URL, prefix);
-    const log = logs.join('\n');
+    const log = outputs.map((o) => o()).join('\n');
     // Each scan sees what it should: host ids in the dump, manifests inside the archives, jobs in
     // Redis, and the chatty logs naming every stored report.
     for (const hostId of sent.hosts.keys()) expect(dump).toContain(hostId);

@@ -40,6 +40,15 @@ export interface RunningProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Every byte a process prints from now on (its own `output()` keeps only a tail), for leak scans over logs. */
+export function captureAll(proc: RunningProcess): () => string {
+  let all = proc.output();
+  const append = (d: Buffer) => (all += d.toString());
+  proc.child.stdout!.on('data', append);
+  proc.child.stderr!.on('data', append);
+  return () => all;
+}
+
 function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }

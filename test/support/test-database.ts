@@ -40,7 +40,10 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 /** Removes a test's private Bull prefix (and the metrics published under it) from Redis. */
 export async function dropQueueKeys(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -75,7 +75,11 @@ describe('cep-agent CLI', () => {
   it('crashes list shows found problems; send needs consent and a hub', async () => {
     const abrt = mkdtempSync(path.join(tmpdir(), 'cep-abrt-'));
     plantedPythonDir(abrt, 'Python3-1');
-    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [] };
+    // ABRT's default: an unpackaged program's crash stays on the host, and the list says why.
+    const { file: strict } = writeConfig({ crashes: { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [] } });
+    expect((await cli(['--config', strict, 'crashes', 'list'])).out).toMatch(/^withheld\s+Python3\s+count=1\s+.*Python3-1 {2}not sent: unpackaged program/);
+    expect((await cli(['--config', strict, 'crashes', 'preview'])).out).not.toContain('ConnectionRefusedError');
+    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [], process_unpackaged: true };
     const { file } = writeConfig({ crashes });
     expect((await cli(['--config', file, 'crashes', 'list'])).out).toMatch(/^new\s+Python3\s+count=1\s+.*Python3-1$/);
     expect((await cli(['--config', file, 'crashes', 'preview'])).out).toContain('"exception_name": "ConnectionRefusedError"');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { CEP_MANIFEST_FILE } from '../../../libs/contracts/src/cep';
+import { auditCommand } from '../audit/audit-run';
 import { ALL_COLLECTOR_NAMES } from '../collectors/collector-registry';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadAgentConfig } from '../config/agent-config';
 import { crashesCommand, CRASH_SUBCOMMANDS } from '../crashes/crashes-command';
@@ -22,6 +23,8 @@ const USAGE = `usage: cep-agent [--config FILE] <command>
   crashes list         problems found in the dump locations, and whether they were sent
   crashes preview      print exactly what would be sent for each unsent problem
   crashes send [--rig] spool and deliver every unsent problem (and occurrence updates)
+  audit                plant fake secrets in a fake root and crash dirs, run the agent over them and
+                       report any planted value found in what would be sent (exit 1 if any)
 --rig: test-rig mode (labels and token from the rig config section or CEP_RIG_NAME, CEP_TEST_RUN_ID,
   CEP_BUILD, CEP_TEST_NAME, CEP_API_TOKEN); crashes are sent at once
 collectors: ${ALL_COLLECTOR_NAMES.join(', ')}`;
@@ -60,6 +63,8 @@ export async function main(argv: string[], out: Out = (t) => process.stdout.writ
     return 2;
   }
 
+  // Needs no config: it runs the agent over a fake root of its own.
+  if (command === 'audit') return auditCommand(out, err);
   let config;
   try {
     config = loadAgentConfig(parsed.values.config ?? DEFAULT_CONFIG_PATH);

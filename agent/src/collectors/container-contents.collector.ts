@@ -14,7 +14,7 @@ export const containerContentsCollector: Collector<'container-contents'> = {
     const layouts: Record<string, number> = {};
     for (const ct of cts.items) {
       increment(byState, normaliseState(ct.state));
-      increment(osTemplates, templateName(ct.osTemplate));
+      increment(osTemplates, templateName(ct.osTemplate, 'osTemplate'));
       increment(layouts, ct.layout === 'ploop' || ct.layout === 'simfs' ? ct.layout : 'other');
     }
     return ok({ total: cts.items.length, byState, osTemplates, layouts });

@@ -12,7 +12,7 @@ export const vmGuestsCollector: Collector<'vm-guests'> = {
     const guestOs: Record<string, number> = {};
     for (const vm of vms.items) {
       increment(byState, normaliseState(vm.state));
-      increment(guestOs, templateName(vm.guestOs));
+      increment(guestOs, templateName(vm.guestOs, 'guestOs'));
     }
     return ok({ total: vms.items.length, byState, guestOs, guestToolsInstalled: vms.items.filter((v) => v.toolsInstalled).length });
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { absolutePath, duration } from '../config/config-fields';
+import { DEFAULT_CRASH_PACKAGES } from './crash-policy';
 
 /**
  * `crashes` section. Every key has a default so a partial section (`{"archive": true}`) keeps the
@@ -22,6 +23,12 @@ export const crashesConfigSchema = z
     /** Rigs want crashes within seconds; the poll only backs up inotify. */
     rig_poll_interval: duration.default(1_000),
     state_file: z.string().min(1).default('crash-state.json'),
+    /** ABRT's ProcessUnpackaged = no: a program no package owns may be the customer's own. */
+    process_unpackaged: z.boolean().default(false),
+    /** Package names or `prefix*` patterns whose crashes may be sent: by default the vendor's own. */
+    packages: z.array(z.string().min(1)).default([...DEFAULT_CRASH_PACKAGES]),
+    /** In rig mode, crashes of unpackaged (vendor test) builds are sent too, still scrubbed. */
+    rig_unpackaged: z.boolean().default(true),
   })
   .prefault({});
 

@@ -43,7 +43,8 @@ function setup(extra: Partial<CrashesConfig> = {}): Rig {
   const work = mkdtempSync(path.join(tmpdir(), 'cep-crashes-'));
   const roots = { abrt: path.join(work, 'spool-abrt'), tmp: path.join(work, 'tmp'), anacondaLog: path.join(work, 'log-anaconda'), crash: path.join(work, 'crash') };
   Object.values(roots).forEach((d) => mkdirSync(d, { recursive: true }));
-  const config = crashesConfigSchema.parse({ abrt_roots: [roots.abrt], anaconda_roots: [roots.tmp, roots.anacondaLog], kdump_roots: [roots.crash] });
+  // The crash policy has its own tests; here every package and unpackaged program may be sent.
+  const config = crashesConfigSchema.parse({ abrt_roots: [roots.abrt], anaconda_roots: [roots.tmp, roots.anacondaLog], kdump_roots: [roots.crash], packages: ['*'], process_unpackaged: true });
   const spool = new Spool(path.join(work, 'spool'), 500, () => undefined);
   const stateDir = path.join(work, 'state');
   const clock = new FakeClock(Date.parse('2026-11-24T10:00:00Z'));
@@ -145,8 +146,9 @@ describe('crash reports', () => {
           expect(s.ureport.problem.frames[0].function_name).toBe('ploop_req_state_process');
         }
         if (s.ureport?.problem.type === 'python') {
-          expect(s.ureport.problem.stacktrace[0]).toMatchObject({ file_name: '/home/anonymized/bin/sync.py', function_name: 'connect', file_line: 12 });
-          expect(s.ureport.reason).toBe('ConnectionRefusedError in /home/anonymized/bin/sync.py:12');
+          // A path no package owns keeps its base name only.
+          expect(s.ureport.problem.stacktrace[0]).toMatchObject({ file_name: '[local]/sync.py', function_name: 'connect', file_line: 12 });
+          expect(s.ureport.reason).toBe('ConnectionRefusedError in [local]/sync.py:12');
         }
         if (archive) {
           const dir = await decodeArchive(s);
@@ -235,10 +237,11 @@ describe('privacy data', () => {
     expect(forbiddenWordIn('rootpw --plaintext x')).toBe('rootpw');
     expect(forbiddenWordIn('sshkey --username=bob "ssh-ed25519 AAAA"')).toBeDefined();
     const s = ProblemScrubber.forProblem({ location: { kind: 'abrt', path: '/x' }, name: 'x', elements: new Map([['username', 'bob7']]) }, HOST_ID, []);
-    expect(s.string('/home/bob7/src/a.py')).toBe('/home/anonymized/src/a.py');
+    expect(s.string('/home/bob7/src/a.py')).toBe('[local]/a.py');
+    expect(s.string('/usr/lib64/python3.9/site-packages/bob7/a.py')).toBe('/usr/lib64/python3.9/site-packages/REDACTED/a.py');
     expect(s.element('reason', 'bob7 crashed')).toBe('REDACTED crashed');
     expect(s.element('backtrace', '  File "/home/x/key.py", line 1, in get_password\n    password = "p"\nKeyError')).toBe(
-      '  File "/home/anonymized/key.py", line 1, in get_password\n    [line removed: sensitive word]\nKeyError',
+      '  File "[local]/key.py", line 1, in get_password\n    [line removed: sensitive word]\nKeyError',
     );
   });
 });

@@ -6,6 +6,7 @@ import type { Spool } from '../delivery/spool';
 import type { Clock } from '../schedule/clock';
 import { buildProblemArchive } from './archive-builder';
 import type { CrashesConfig } from './crash-config';
+import { withheldReason } from './crash-policy';
 import { crashReportId, CrashStateStore, type PendingReport, type SentProblem } from './crash-state-store';
 import { discoverProblems } from './problem-discovery';
 import { problemKey, type ProblemLocation } from './problem-location';
@@ -16,9 +17,10 @@ import { buildUReport } from './ureport-builder';
 /**
  * new: never sent; repeat: ABRT counted more occurrences since; spooled: waiting in the spool for
  * the hub's 2xx; evicted: pushed out of a full spool before delivery, rebuilt at the next collect;
- * sent: the hub acknowledged everything; unsupported: the hub cannot group its type.
+ * sent: the hub acknowledged everything; unsupported: the hub cannot group its type; withheld: the
+ * crash policy keeps it on the host (`withheld` says why).
  */
-export type ProblemStatus = 'new' | 'repeat' | 'spooled' | 'evicted' | 'sent' | 'unsupported';
+export type ProblemStatus = 'new' | 'repeat' | 'spooled' | 'evicted' | 'sent' | 'unsupported' | 'withheld';
 
 export interface FoundProblem {
   location: ProblemLocation;
@@ -32,6 +34,8 @@ export interface FoundProblem {
   sent?: SentProblem;
   /** Reports for it that left the spool without a 2xx. */
   evicted: PendingReport[];
+  /** Why the crash policy keeps it on the host. */
+  withheld?: string;
 }
 
 export interface CrashSubmission {
@@ -50,6 +54,8 @@ export interface CrashReporterOptions {
   stateDir: string;
   /** Rig labels (rig, test_run, build, test_name); empty for field hosts. */
   labels: Record<string, string>;
+  /** Rig mode: the vendor's unpackaged builds may be sent (crashes.rig_unpackaged). */
+  rig?: boolean;
   /** This host's names, users and serials (part 1's gatherSensitiveValues). */
   hostSensitiveValues: () => Promise<string[]>;
   clock: Clock;
@@ -93,18 +99,24 @@ export class CrashReporter {
       const occurrences = count - (sent?.count ?? 0);
       const pending = sent?.pending ?? [];
       const evicted = pending.filter((p) => !spooled.has(p.reportId));
+      const withheld = withheldReason(problem, this.opts.config, this.opts.rig === true);
       const status: ProblemStatus = !PROBLEM_TYPES.includes(type)
         ? 'unsupported'
-        : !sent
-          ? 'new'
-          : occurrences > 0
-            ? 'repeat'
-            : evicted.length
-              ? 'evicted'
-              : pending.length
-                ? 'spooled'
-                : 'sent';
-      found.push({ location, key, problem, type, status, count, occurrences: Math.max(0, occurrences), sent, evicted });
+        : withheld
+          ? 'withheld'
+          : !sent
+            ? 'new'
+            : occurrences > 0
+              ? 'repeat'
+              : evicted.length
+                ? 'evicted'
+                : pending.length
+                  ? 'spooled'
+                  : 'sent';
+      found.push({
+        location, key, problem, type, status, count, occurrences: Math.max(0, occurrences), sent, evicted,
+        ...(withheld ? { withheld } : {}),
+      });
     }
     return found;
   }
@@ -153,7 +165,7 @@ export class CrashReporter {
   async collect(): Promise<string[]> {
     const spooled: string[] = [];
     for (const found of await this.scan()) {
-      if (found.status === 'unsupported') continue;
+      if (found.status === 'unsupported' || found.status === 'withheld') continue;
       for (const again of found.evicted) {
         await this.spoolSubmission(await this.build(found, again));
         this.opts.log(`cep-agent: crash ${found.location.path} report ${again.reportId} was evicted from the spool before delivery; spooled again`);

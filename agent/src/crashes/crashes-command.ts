@@ -11,7 +11,7 @@ export async function crashesCommand(runtime: AgentRuntime, sub: (typeof CRASH_S
     case 'list': {
       for (const f of await reporter.scan()) {
         const pending = f.status === 'repeat' ? ` +${f.occurrences}` : '';
-        out(`${f.status.padEnd(11)} ${f.type.padEnd(10)} count=${String(f.count).padEnd(5)}${pending} ${f.location.path}`);
+        out(`${f.status.padEnd(11)} ${f.type.padEnd(10)} count=${String(f.count).padEnd(5)}${pending} ${f.location.path}${f.withheld ? `  not sent: ${f.withheld}` : ''}`);
       }
       return 0;
     }
@@ -19,7 +19,8 @@ export async function crashesCommand(runtime: AgentRuntime, sub: (typeof CRASH_S
       for (const f of await reporter.scan()) {
         if (f.status !== 'new' && f.status !== 'repeat') continue;
         const s = await reporter.build(f);
-        out(`==> ${f.location.path}: ${s.kind} ${s.reportId} (${s.body.length} bytes)`);
+        // Not the path: kdump names its directories after the host's address.
+        out(`==> ${f.type} ${f.status} problem: ${s.kind} ${s.reportId} (${s.body.length} bytes)`);
         if (s.ureport) out(JSON.stringify(JSON.parse(s.body.toString()), null, 2));
         if (s.headers) for (const [k, v] of Object.entries(s.headers)) out(`${k}: ${v}`);
         for (const [name, text] of s.archiveMembers ?? []) out(`--> ${name}\n${text}`);

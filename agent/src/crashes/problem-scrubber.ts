@@ -1,4 +1,5 @@
-import { Scrubber } from '../privacy/scrubber';
+import { Scrubber, scrubTables } from '../privacy/scrubber';
+import { reduceLocalPaths } from './crash-policy';
 import allowList from './element-allow-list.json';
 import words from './forbidden-words.json';
 import type { Problem } from './problem-reader';
@@ -35,6 +36,40 @@ export function forbiddenWordIn(line: string): string | undefined {
   return words.forbidden.find((w) => masked.includes(w));
 }
 
+/** Environment variables that describe the session, not the people or machines in it. */
+const NEUTRAL_ENV = /^(PATH|LANG|LANGUAGE|LC_\w+|TERM|SHELL|SHLVL|PWD|OLDPWD|_|HISTCONTROL|HISTSIZE|LS_COLORS|LESSOPEN|TZ|INVOCATION_ID|JOURNAL_STREAM|NOTIFY_SOCKET|SYSTEMD_EXEC_PID|MANAGERPID|XDG_\w+|DBUS_SESSION_BUS_ADDRESS|MOTD_SHOWN|COLORTERM|PYTHON\w*|LD_\w+|DEBUGINFOD_URLS|MAIL|EDITOR|PAGER)$/;
+/** Words too common to redact everywhere: options, switches, interpreters. */
+const NEUTRAL_TOKEN = /^(?:-.*|\/.*|\d+|[\w.-]*(?:python|perl|bash|sh|node|java)[\d.]*|true|false|yes|no|on|off|all|start|stop|restart|status|run|list|set|get|add|del|delete|exec|enter|create|destroy|mount|umount|snapshot|suspend|resume|migrate|backup|restore|info|show|update|install|remove)$/i;
+
+/**
+ * Tokens of the crashing process's own command line and environment: passwords given as arguments,
+ * customer names, database hosts. They reappear in `bt full` locals and messages, so each is removed
+ * wherever it occurs. Options and paths are not tokens here: paths are judged by the crash policy.
+ */
+export function processTokens(problem: Problem): string[] {
+  const tokens: string[] = [];
+  const add = (v: string | undefined) => {
+    const t = v?.trim().replace(/^["']|["']$/g, '');
+    if (t && t.length >= 3 && !NEUTRAL_TOKEN.test(t) && !SYSTEM_USERS.has(t)) tokens.push(t);
+  };
+  const args = (problem.elements.get('cmdline') ?? '').replaceAll('\0', ' ').split(/\s+/).slice(1);
+  for (const arg of args) {
+    const assigned = /^-{0,2}[\w.-]+=(.*)$/.exec(arg);
+    if (assigned) add(assigned[1]);
+    else if (!/^-/.test(arg)) add(arg);
+    // user:password pairs (curl -u, URLs) go as a whole and in their parts
+    if (!arg.startsWith('/')) (assigned?.[1] ?? arg).split(/[:@]/).forEach(add);
+  }
+  for (const line of (problem.elements.get('environ') ?? '').split('\n')) {
+    const m = /^([A-Za-z_]\w*)=(.*)$/.exec(line);
+    if (!m || NEUTRAL_ENV.test(m[1])) continue;
+    const value = m[1] === 'HOME' ? m[2].split('/').pop() : m[2];
+    add(value);
+    value?.split(/\s+/).forEach(add);
+  }
+  return tokens;
+}
+
 /** Host-identifying values a problem carries about itself, to be redacted wherever else they appear. */
 export function problemSensitiveValues(problem: Problem): string[] {
   const values: string[] = [];
@@ -44,10 +79,6 @@ export function problemSensitiveValues(problem: Problem): string[] {
   };
   add(problem.elements.get('hostname'));
   add(problem.elements.get('username'));
-  for (const line of (problem.elements.get('environ') ?? '').split('\n')) {
-    const m = /^(USER|LOGNAME|HOSTNAME|HOME|SUDO_USER)=(.*)$/.exec(line);
-    if (m) add(m[1] === 'HOME' ? m[2].split('/').pop() : m[2]);
-  }
   const dump = problem.elements.get('anaconda-tb') ?? '';
   for (const m of dump.matchAll(/--hostname[= ](\S+)/g)) add(m[1]);
   for (const m of dump.matchAll(/^\s*user\b.*?--name[= ](\S+)/gm)) add(m[1]);
@@ -65,12 +96,12 @@ export class ProblemScrubber {
   constructor(private readonly scrubber: Scrubber) {}
 
   static forProblem(problem: Problem, hostId: string, hostValues: readonly string[]): ProblemScrubber {
-    return new ProblemScrubber(new Scrubber({ hostId, sensitiveValues: [...hostValues, ...problemSensitiveValues(problem)] }));
+    return new ProblemScrubber(new Scrubber({ hostId, sensitiveValues: [...hostValues, ...problemSensitiveValues(problem)], wordValues: processTokens(problem) }));
   }
 
   /** A name, path or one-line value; hex ids survive only with `keepHex` (stacks). */
   string(text: string, keepHex = false): string {
-    return this.scrubber.scrubString(text.replace(HOME, '/home/anonymized'), { keepHex });
+    return this.scrubber.scrubString(reduceLocalPaths(text.replace(HOME, '/home/anonymized')), { keepHex });
   }
 
   /** The element as it may be sent, or undefined when it must not be. */
@@ -91,7 +122,8 @@ export class ProblemScrubber {
 
   private lines(name: string, text: string, policy: 'text' | 'hardware' | 'stack'): string {
     const checkWords = policy !== 'hardware' && !words.ignoredElements.includes(name);
-    return text
+    // Tables (lsblk) need their header to know which column is a label or a serial.
+    return scrubTables(text)
       .split('\n')
       .map((line) => {
         if (policy === 'stack' && MEH_HEADER.test(line)) return line;

@@ -50,7 +50,12 @@ describe('privacy: nothing seeded into the fixture host reaches the report', () 
     const root = buildHostRoot(virtuozzoHostLayout());
     const S = SEEDED_SECRETS;
     // A careless third-party script that dumps identifying data.
-    writeScript(root, SCRIPTS, 'inventory', `cat <<'JSON'\n${JSON.stringify({ host: S.fqdn, short: S.hostname, ip: S.ipv4, ip6: S.ipv6, mac: S.mac, admin: S.email, user: S.user, auth: `token=${S.token}`, note: `password: ${S.password}`, serial: S.diskSerial, vm: S.vmName, ct: S.ctName, machine: S.machineId, uuid: S.productUuid, [S.ctHostname]: 1 })}\nJSON`);
+    const output = { host: S.fqdn, short: S.hostname, ip: S.ipv4, ip6: S.ipv6, mac: S.mac, admin: S.email, user: S.user, auth: `token=${S.token}`, note: `password: ${S.password}`, serial: S.diskSerial, vm: S.vmName, ct: S.ctName, machine: S.machineId, uuid: S.productUuid };
+    const fields = Object.fromEntries(Object.keys(output).map((k) => [k, 'string']));
+    // Named after its host, as admins do: the name must not travel.
+    writeScript(root, SCRIPTS, `check-${S.hostname}-inventory.sh`, `cat <<'JSON'\n${JSON.stringify(output)}\nJSON`, 0o755, { collector: 'inventory', fields });
+    // The same with a field its manifest does not declare (a secret used as a key): refused whole.
+    writeScript(root, SCRIPTS, 'keys', `cat <<'JSON'\n${JSON.stringify({ note: 'x', [S.ctHostname]: 1 })}\nJSON`, 0o755, { collector: 'keys', fields: { note: 'string' } });
     const runtime = await AgentRuntime.create(configFor(root), { runner: hybridRunner() });
     const results = await runtime.collect(runtime.enabledCollectors(), { record: true });
     const report = await runtime.build(results, { record: true });
@@ -66,28 +71,35 @@ describe('privacy: nothing seeded into the fixture host reaches the report', () 
     expect(manifest.collectors.map((c) => [c.name, c.status])).toEqual([
       ...Object.keys(CEP_COLLECTOR_SCHEMAS).map((n) => [n, 'ok']),
       ['script.inventory', 'ok'],
+      ['script.keys', 'rejected'],
     ]);
+    expect(manifest.collectors.find((c) => c.name === 'script.keys')?.reason).toBe("undeclared output: 1 field(s) not in the script's manifest");
     for (const entry of manifest.collectors) {
       const file = collectorFileSchema.parse(JSON.parse(files.get(entry.file)!));
       if (entry.name in CEP_COLLECTOR_SCHEMAS) CEP_COLLECTOR_SCHEMAS[entry.name as BuiltinCollectorName].schema.parse(file.data);
     }
     // Not vacuous: the script's fields are there, their values redacted.
     expect(JSON.parse(files.get('script.inventory.json')!).data).toMatchObject({ host: 'REDACTED', ip: 'REDACTED', admin: 'REDACTED', vm: 'REDACTED', note: 'password: REDACTED' });
+    expect(JSON.parse(files.get('script.keys.json')!).data).toBeNull();
     // The latest outputs are kept for the admin, identical to the report members.
     expect(readFileSync(path.join(runtime.config.output_dir, 'cpu.json'), 'utf8').trim()).toBe(files.get('cpu.json'));
   });
 });
 
+const declare = (collector: string) => ({ collector, fields: { plugins: 'number' } });
+
 describe('misbehaving collectors are isolated', () => {
   it('a hanging built-in, a hanging script, garbage, oversize and unsafe scripts: own statuses, others ok', async () => {
     const root = buildHostRoot(virtuozzoHostLayout());
-    writeScript(root, SCRIPTS, 'hang', 'sleep 30');
-    writeScript(root, SCRIPTS, 'garbage', 'echo "this is { not json"');
-    writeScript(root, SCRIPTS, 'huge', `yes '"x",' | head -c 100000`);
-    writeScript(root, SCRIPTS, 'failing', 'echo "{}"; exit 3');
-    writeScript(root, SCRIPTS, 'writable', 'echo "{}"', 0o777);
-    writeScript(root, SCRIPTS, 'good', `echo '{"plugins": 3}'`);
+    writeScript(root, SCRIPTS, 'hang', 'sleep 30', 0o755, declare('hang'));
+    writeScript(root, SCRIPTS, 'garbage', 'echo "this is { not json"', 0o755, declare('garbage'));
+    writeScript(root, SCRIPTS, 'huge', `yes '"x",' | head -c 100000`, 0o755, declare('huge'));
+    writeScript(root, SCRIPTS, 'failing', 'echo "{}"; exit 3', 0o755, declare('failing'));
+    writeScript(root, SCRIPTS, 'writable', 'echo "{}"', 0o777, declare('writable'));
+    writeScript(root, SCRIPTS, 'good', `echo '{"plugins": 3}'`, 0o755, declare('good'));
     writeScript(root, SCRIPTS, 'README', 'not executable', 0o644);
+    writeScript(root, SCRIPTS, 'undeclared', `echo '{"plugins": 3}'`);
+    writeScript(root, SCRIPTS, 'mistyped', `echo '{"plugins": "three"}'`, 0o755, declare('mistyped'));
     const config = configFor(root, { collector_timeout: '200ms' });
     const runtime = await AgentRuntime.create(config, {
       runner: hybridRunner(),
@@ -105,6 +117,8 @@ describe('misbehaving collectors are isolated', () => {
       'script.good': 'ok',
       'script.hang': 'timed-out',
       'script.huge': 'rejected',
+      'script.mistyped': 'rejected',
+      'script.undeclared-1': 'rejected',
       'script.writable': 'rejected',
       disks: 'ok',
     });
@@ -211,7 +225,7 @@ describe('a running agent after `cep-agent erase` in its state dir', () => {
   it('builds the next report under the new id and key, and drops what it built under the erased id instead of sending it', async () => {
     const abrt = mkdtempSync(path.join(tmpdir(), 'cep-abrt-'));
     plantedPythonDir(abrt);
-    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [] };
+    const crashes = { abrt_roots: [abrt], anaconda_roots: [], kdump_roots: [], process_unpackaged: true };
     const config = configFor(buildHostRoot({}), { protocol: { type: 'HTTP', hub_url: hubUrl }, http_timeout: '2s', crashes });
     const log: string[] = [];
     const runtime = await AgentRuntime.create(config, { runner: new RecordedCommandRunner({}), log: (m) => log.push(m) });

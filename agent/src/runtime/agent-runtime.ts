@@ -225,6 +225,7 @@ export class AgentRuntime {
       spool: this.spool,
       stateDir: this.config.state_dir,
       labels: rig?.labels ?? {},
+      rig: rig !== undefined,
       hostSensitiveValues: () => gatherSensitiveValues(fs, this.runner, this.config.command_timeout),
       clock: this.clock,
       log: this.log,

@@ -43,6 +43,11 @@ export const HubEnvSchema = z.object({
   STATS_MIN_HOSTS: z.coerce.number().int().min(1).default(5).describe('public statistics suppress cells with fewer hosts'),
   CEP_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).default(30).describe('processed report.tar.gz are deleted after this many days'),
   RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000).describe('how often the retention sweep runs'),
+  MACHINE_ID_KEY: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('key of the HMAC that replaces stock clients\' machine ids before they are stored; unset = machine ids are dropped'),
   GEOIP_DB_PATH: z.string().optional().describe('IP-to-country MMDB; default: the bundled @ip-location-db package; "off" disables'),
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(30).describe('Retry-After of a 503 while the database or queue cannot take a report'),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token that may scrape /metrics (admins may too)'),
@@ -72,6 +77,8 @@ export interface HubConfig {
   ingestToken?: string;
   adminToken?: string;
   fleet: { liveWindowDays: number; statsMinHosts: number; cepRawRetentionDays: number; retentionIntervalMs: number };
+  /** Key of the machine-id HMAC; without one, machine ids are not kept at all. */
+  machineIdKey: string | undefined;
   /** null: country lookup switched off. */
   geoipDbPath: string | null;
   trustedProxies: string[];
@@ -137,6 +144,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       cepRawRetentionDays: e.CEP_RAW_RETENTION_DAYS,
       retentionIntervalMs: e.RETENTION_INTERVAL_MS,
     },
+    machineIdKey: e.MACHINE_ID_KEY,
     geoipDbPath: e.GEOIP_DB_PATH === 'off' ? null : (e.GEOIP_DB_PATH ?? bundledGeoipDb()),
     trustedProxies: (e.TRUSTED_PROXIES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
     ops: { retryAfterSeconds: e.RETRY_AFTER_SECONDS, metricsToken: e.METRICS_TOKEN, metricsPublishMs: e.METRICS_PUBLISH_MS },

@@ -1,3 +1,4 @@
+import { published } from '../../privacy/published-vocabulary';
 import type { CollectorContext } from '../collector';
 
 /**
@@ -107,7 +108,7 @@ export function normaliseState(state: string): GuestState {
   return (KNOWN_STATES as readonly string[]).includes(state) ? (state as GuestState) : 'other';
 }
 
-/** Template and guest-OS names are vendor identifiers; anything free-form is folded into `other`. */
-export function templateName(name: string | null): string {
-  return name && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) ? name : 'other';
+/** Template and guest-OS names pass only when published; customers' own (`umbrella-golden-c7`) are `custom`. */
+export function templateName(name: string | null, kind: 'osTemplate' | 'guestOs'): string {
+  return name ? published(kind, name) : 'other';
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { HubConfig } from '../../../../libs/config/src';
 import type { CandidateQuery } from '../../../../libs/contracts/src';
+import { ROLES, type Role } from '../access/access-policy';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CandidateDetailRepository } from './candidate-detail.repository';
 import { CandidateSearch } from '../../../../libs/search/src';
@@ -9,6 +10,12 @@ import { FleetRollupRepository } from '../fleet/fleet-rollup.repository';
 import { CandidateHardwareRepository } from './candidate-hardware.repository';
 
 const DAY_MS = 86_400_000;
+
+/** E-mail attachments name people: only QA and admins see them. */
+export function visibleTrackerLinks<T extends { type: string }>(links: T[], role: Role | undefined): T[] {
+  const mayReadEmail = role !== undefined && ROLES.indexOf(role) >= ROLES.indexOf('qa');
+  return mayReadEmail ? links : links.filter((l) => l.type !== 'email');
+}
 
 @Injectable()
 export class CandidatesService {
@@ -49,7 +56,8 @@ export class CandidatesService {
     };
   }
 
-  async get(id: string) {
+  /** `role`: the caller's; e-mail addresses clients attached to a bthash are shown from `qa` up. */
+  async get(id: string, role?: Role) {
     const candidate = await this.detail.findCandidate(id);
     if (!candidate) throw new NotFoundException(`candidate ${id} not found`);
     const [reports, versions, osReleases, kernels, architectures, labels, hashes, rules, trackerLinks] = await Promise.all([
@@ -69,7 +77,7 @@ export class CandidatesService {
       counts: { byPackageVersion: versions, byOsRelease: osReleases, byKernel: kernels, byArchitecture: architectures, byLabel: labels },
       hashes,
       rules,
-      trackerLinks,
+      trackerLinks: visibleTrackerLinks(trackerLinks, role),
       reports: reports.map((r) => ({
         id: r.id,
         problemType: r.problemType,

@@ -86,6 +86,11 @@ export class RawReportRepository {
   }
 
   /** After the final failed attempt: the report is marked rejected unless another worker finished it. */
+  /** A processed archive replaced by its minimised form (what processing and QA still need). */
+  async replacePayload(manager: EntityManager, id: string, payload: Buffer, encoding: string): Promise<void> {
+    await manager.query(`UPDATE raw_report SET payload = $2, payload_bytes = $3, encoding = $4 WHERE id = $1`, [id, payload, payload.length, encoding]);
+  }
+
   async rejectIfQueued(id: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       if (await this.lockQueued(m, id)) await this.finish(m, id, 'rejected', reason);

@@ -17,6 +17,7 @@ import {
   UReportV2Schema,
 } from '../../../../libs/contracts/src';
 import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
+import { minimiseUReport } from '../../../../libs/crash-reports/src/crash-minimisation';
 import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
 import { CrashIdentity, problemDirIdentity } from '../../../../libs/crash-reports/src/crash-identity';
 import { describeError } from '../../../../libs/observability/src/error-description';
@@ -102,7 +103,8 @@ export class ReportIntakeService {
   }
 
   async acceptUReport(body: unknown, meta: IntakeMeta): Promise<IntakeResult> {
-    const ureport = this.parseUReport(body);
+    // auth.hostname and every other auth item go before anything is stored; the machine id is keyed.
+    const ureport = minimiseUReport(this.parseUReport(body), this.config.machineIdKey);
     const json = Buffer.from(JSON.stringify(ureport));
     const bthash = bthashOf(ureport.problem);
     // Kept so that the problem dir reporter-upload sends after it can claim it as the same crash.
@@ -112,8 +114,9 @@ export class ReportIntakeService {
 
   /** `report` was validated by the route's schema. */
   async acceptAgentCrash(report: AgentCrashReport, country: string | null): Promise<IntakeResult> {
-    const { reportId, hostId, labels, ureport } = report;
-    const json = Buffer.from(JSON.stringify(report));
+    const { reportId, hostId, labels } = report;
+    const ureport = minimiseUReport(report.ureport, this.config.machineIdKey);
+    const json = Buffer.from(JSON.stringify({ ...report, ureport }));
     const result = await this.store('ureport', json, gzipSync(json), 'gzip', { source: 'agent', reportId, hostId, labels, country });
     return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
   }

@@ -7,8 +7,9 @@ import { AgentCrashReportSchema, describeZodError, UReportV2Schema } from '../..
 import { CrashInput, CrashInputError } from '../../../../libs/crash-reports/src/crash-input';
 import { crashFromProblemDir } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
 import { crashFromUReport } from '../../../../libs/crash-reports/src/ureport-to-crash';
+import { minimiseProblemElements } from '../../../../libs/crash-reports/src/crash-minimisation';
 import { JobContext } from '../../../../libs/queue/src';
-import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
+import { ArchiveRejectedError, packProblemDirectory, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import { RawReportEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CrashLinkService } from '../fleet/crash-link.service';
@@ -20,6 +21,8 @@ import { AttemptResult, ProcessingAttemptService } from './processing-attempt.se
 
 interface DecodedCrash {
   input: CrashInput;
+  /** A problem directory as it is kept once processed. */
+  minimised?: Buffer;
   hostKey: string | null;
   crashedAt: Date;
   labels: Record<string, string>;
@@ -61,12 +64,15 @@ export class CrashProcessingService {
       return { input, hostKey: hostKey ?? input.hostKey ?? null, crashedAt: raw.receivedAt, labels: raw.labels };
     }
     const dir = toProblemDirectory(await readArchive(raw.payload, this.config.limits.archive));
-    const input = crashFromProblemDir(dir);
+    // Keyed as a uReport's is at intake, so one host's crashes link by either door.
+    const kept = minimiseProblemElements(dir.elements, this.config.machineIdKey);
+    const input = crashFromProblemDir({ ...dir, text: (e) => (e === 'machineid' ? kept.get(e)?.toString('utf8') : dir.text(e)) });
     return {
       input: { ...input, occurrences: raw.occurrences },
       hostKey: hostKey ?? input.hostKey ?? null,
       crashedAt: input.crashedAt ?? raw.receivedAt,
       labels: raw.labels,
+      minimised: packProblemDirectory(kept),
     };
   }
 
@@ -107,6 +113,7 @@ export class CrashProcessingService {
           hostId: raw.hostId,
           ...link,
         });
+        if (decoded.minimised) await this.rawReports.replacePayload(m, reportId, decoded.minimised, 'gzip');
         await this.rawReports.finish(m, reportId, 'processed', null);
         this.logger.log({ msg: 'report grouped', reportId, jobId, attempt, candidateId, method: grouping.method, distance: grouping.distance });
         this.metrics.groupingDecisions.inc({ method: grouping.method });

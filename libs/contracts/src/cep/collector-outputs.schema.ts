@@ -193,8 +193,9 @@ export const BUILTIN_COLLECTOR_NAMES = Object.keys(CEP_COLLECTOR_SCHEMAS) as Bui
 export type CollectorOutput<N extends BuiltinCollectorName> = z.infer<(typeof CEP_COLLECTOR_SCHEMAS)[N]['schema']>;
 
 /**
- * External scripts appear in reports as `script.<file name>`, version 0 (the agent cannot know theirs);
- * their data is any JSON, size-capped and scrubbed by the agent.
+ * External scripts appear in reports as `script.<collector>`, the name their manifest declares (never
+ * their file name), or `script.undeclared-<n>` (rejected, not run) without one; version 0 (the agent
+ * cannot know theirs); their data is a JSON object of declared fields, size-capped and scrubbed by the agent.
  */
 export const EXTERNAL_SCRIPT_PREFIX = 'script.';
 export const EXTERNAL_SCRIPT_VERSION = 0;
