@@ -72,6 +72,14 @@ const WORKFLOW: Record<string, Array<{ id: string; name: string; to: keyof typeo
   Closed: [{ id: '3', name: 'Reopen Issue', to: 'reopened' }],
 };
 
+interface FieldMeta {
+  fieldId: string;
+  name: string;
+  required: boolean;
+  schema: Record<string, string>;
+  allowedValues?: Array<{ id: string; name: string }>;
+}
+
 const RESOLUTIONS = ['Fixed', "Won't Fix", 'Duplicate', 'Incomplete', 'Cannot Reproduce', 'Done'];
 
 export function jiraTime(date: Date): string {
@@ -181,8 +189,8 @@ export class FakeJira {
     return major > 8 || (major === 8 && minor >= 4);
   }
 
-  private bugFields(): Array<{ fieldId: string; name: string; required: boolean; schema: Record<string, string>; allowedValues?: unknown[] }> {
-    const fields = [
+  private bugFields(): FieldMeta[] {
+    const fields: FieldMeta[] = [
       { fieldId: 'summary', name: 'Summary', required: true, schema: { type: 'string', system: 'summary' } },
       { fieldId: 'issuetype', name: 'Issue Type', required: true, schema: { type: 'issuetype', system: 'issuetype' } },
       { fieldId: 'project', name: 'Project', required: true, schema: { type: 'project', system: 'project' } },

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CandidateQuery, CandidateQuerySchema, MergeCandidatesSchema, SplitReportSchema } from '../../../../libs/contracts/src';
 import { CrashGroupingService } from '../grouping/crash-grouping.service';
+import { TicketService } from '../qa/ticket.service';
 import { CandidatesService } from './candidates.service';
 
 @ApiTags('candidates')
@@ -10,6 +11,7 @@ export class CandidatesController {
   constructor(
     private readonly candidates: CandidatesService,
     private readonly grouping: CrashGroupingService,
+    private readonly tickets: TicketService,
   ) {}
 
   @Get()
@@ -41,6 +43,8 @@ export class CandidatesController {
   @ApiOperation({ summary: 'Merge another candidate into this one; later matching reports follow' })
   async merge(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MergeCandidatesSchema }) body: { sourceId: string; note?: string }) {
     await this.grouping.merge(id, body.sourceId, body.note);
+    // The merge moved the source's Jira links in its transaction; the survivor's triage follows them.
+    await this.tickets.afterMerge(id, body.sourceId, 'merge');
     return this.candidates.get(id);
   }
 

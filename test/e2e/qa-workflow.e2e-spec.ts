@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../apps/hub/src/qa/clock';
+import { FakeJira } from '../support/fake-jira';
+import { plantCrash } from '../support/qa-crashes';
+import { startTestHub, TestHub } from '../support/test-hub';
+import { waitFor } from '../support/wait-for';
+
+const ADMIN = 'qa-admin-token-0123456789';
+const PAT = 'jira-pat-for-the-hub';
+const DAY = 86_400_000;
+const auth = { Authorization: `Bearer ${ADMIN}` };
+
+describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira)', () => {
+  let jira: FakeJira;
+  let hub: TestHub;
+  let clock: jest.SpyInstance<Date, []>;
+  let now = Date.now();
+
+  beforeAll(async () => {
+    jira = new FakeJira({ token: PAT, version: '9.12.2' });
+    await jira.start();
+    hub = await startTestHub('qa_workflow', {
+      ADMIN_TOKEN: ADMIN,
+      JIRA_URL: jira.url,
+      JIRA_TOKEN: PAT,
+      HUB_PUBLIC_URL: 'https://crash-hub.example',
+      TRIAGE_VERIFY_DAYS: '7',
+      JIRA_SYNC_INTERVAL_MS: '3600000',
+      JIRA_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+    });
+    clock = jest.spyOn(hub.hub.app.get(Clock), 'now').mockImplementation(() => new Date(now));
+    // Jira and the hub share one moved clock, as real servers share real time.
+    jira.now = () => new Date(now);
+  });
+  afterAll(async () => {
+    clock.mockRestore();
+    await hub.close();
+    await jira.stop();
+  });
+
+  const triage = async (id: string) => (await hub.http.get(`/api/v1/candidates/${id}/triage`).set(auth).expect(200)).body;
+  const sync = async () => (await hub.http.post('/api/v1/qa/jira/sync').set(auth).expect(200)).body;
+  const fileTicket = async (id: string, requestId = randomUUID()) =>
+    (await hub.http.post(`/api/v1/candidates/${id}/ticket`).set(auth).send({ requestId }).expect(202)).body;
+  const filingDone = (filingId: string) =>
+    waitFor(async () => {
+      const f = (await hub.http.get(`/api/v1/qa/filings/${filingId}`).set(auth).expect(200)).body;
+      return f.state !== 'pending' ? f : undefined;
+    }, 20_000, `filing ${filingId}`);
+  const issuesLabelled = (id: string) => jira.created().filter((i) => i.fields.labels.includes(`crash-${id}`));
+  async function ticketed(tag: string) {
+    const { candidateId } = await plantCrash(hub, { tag, version: '7.0.11' });
+    const filing = await fileTicket(candidateId);
+    const done = await filingDone(filing.filingId);
+    return { candidateId, key: done.issueKey as string };
+  }
+
+  it('jira check reports server, project, issue type and required fields', async () => {
+    const res = await hub.http.get('/api/v1/qa/jira/check').set(auth).expect(200);
+    expect(res.body).toMatchObject({
+      ok: true,
+      server: { version: '9.12.2', createmeta: 'paged' },
+      project: { key: 'OVZ', id: '10000' },
+      issueType: { id: '1', name: 'Bug' },
+      unfilledRequired: [],
+      problems: [],
+    });
+    expect(res.body.requiredFields).toEqual(expect.arrayContaining(['summary', 'issuetype', 'project']));
+  });
+
+  it('preview then create: the issue holds exactly the previewed fields; back-link, label, triage log', async () => {
+    const hostA = randomUUID();
+    await plantCrash(hub, { tag: 'alpha', version: '7.0.12', release: '45.vz9', hostId: hostA });
+    await plantCrash(hub, { tag: 'alpha', version: '7.0.12', release: '45.vz9', hostId: randomUUID(), labels: { rig: 'rig-1', test_run: 'run-1', build: '7.0.12-45' } });
+    const { candidateId } = await plantCrash(hub, { tag: 'alpha', version: '7.0.13', release: '1.vz9', hostId: hostA });
+
+    const preview = (await hub.http.get(`/api/v1/candidates/${candidateId}/ticket/preview`).set(auth).expect(200)).body;
+    expect(preview.fields).toMatchObject({
+      project: { key: 'OVZ' },
+      issuetype: { id: '1' },
+      labels: [`crash-${candidateId}`],
+      components: [{ name: 'vzctl' }],
+      versions: [{ name: '7.0.12' }, { name: '7.0.13' }],
+    });
+    expect(preview.summary).toBe('Python crash in alpha_handler (vzctl)');
+    expect(preview.description).toContain('||Reports|3 (field 2, rigs 1)|');
+    expect(preview.description).toContain('||Distinct hosts|2 (field 1, rigs 1)|');
+    expect(preview.description).toContain(`alpha_handler at /usr/lib/python3.9/site-packages/vzctl/alpha.py:`);
+    expect(preview.description).toContain(`https://crash-hub.example/candidates/${candidateId}`);
+
+    const filing = await fileTicket(candidateId);
+    expect(filing.state).toBe('pending');
+    const done = await filingDone(filing.filingId);
+    expect(done).toMatchObject({ state: 'done', outcome: 'created', requestedBy: 'admin-token' });
+    const issue = jira.issues.get(done.issueKey)!;
+    for (const [field, value] of Object.entries(preview.fields)) expect(issue.fields[field]).toEqual(value);
+    expect(issue.remoteLinks).toEqual([
+      expect.objectContaining({ globalId: `crashhub:candidate:${candidateId}`, object: expect.objectContaining({ url: `https://crash-hub.example/candidates/${candidateId}` }) }),
+    ]);
+
+    const view = await triage(candidateId);
+    expect(view.state).toBe('ticketed');
+    expect(view.tickets).toEqual([expect.objectContaining({ key: done.issueKey, origin: 'created', status: 'Open', linkedBy: 'admin-token' })]);
+    const actions = view.log.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`);
+    expect(actions).toEqual(expect.arrayContaining(['admin-token:ticket-requested', 'admin-token:ticket-created']));
+    for (const entry of view.log) expect(Date.parse(entry.at)).toBeGreaterThan(0);
+
+    // A second create (new request) answers with the ticket instead of filing again.
+    const again = await fileTicket(candidateId);
+    expect(again).toEqual({ state: 'linked', issueKey: done.issueKey, filingId: null });
+    expect(issuesLabelled(candidateId)).toHaveLength(1);
+  });
+
+  it('two concurrent creates and a repeated request id give one ticket', async () => {
+    const { candidateId } = await plantCrash(hub, { tag: 'beta', version: '7.0.12' });
+    const requestId = randomUUID();
+    const answers = await Promise.all([fileTicket(candidateId, requestId), fileTicket(candidateId), fileTicket(candidateId, requestId), fileTicket(candidateId)]);
+    expect(new Set(answers.map((a) => a.filingId)).size).toBe(1);
+    await filingDone(answers[0].filingId);
+    expect(issuesLabelled(candidateId)).toHaveLength(1);
+  });
+
+  it('Jira answering 503 then recovering gives exactly one ticket', async () => {
+    const { candidateId } = await plantCrash(hub, { tag: 'gamma', version: '7.0.12' });
+    jira.unavailable(2);
+    const filing = await fileTicket(candidateId);
+    const done = await filingDone(filing.filingId);
+    expect(done.state).toBe('done');
+    expect(done.attempts).toBeGreaterThanOrEqual(1);
+    expect(done.lastError).toMatch(/503/);
+    expect(issuesLabelled(candidateId)).toHaveLength(1);
+  });
+
+  it('a create whose answer was lost finds the issue by its label and links it instead of filing twice', async () => {
+    const { candidateId } = await plantCrash(hub, { tag: 'delta', version: '7.0.12' });
+    // Jira created the issue but the hub never heard back: the issue exists with the label.
+    const orphan = jira.addIssue('made by an earlier attempt', [`crash-${candidateId}`]);
+    const done = await filingDone((await fileTicket(candidateId)).filingId);
+    expect(done).toMatchObject({ state: 'done', outcome: 'linked', issueKey: orphan.key });
+    expect(issuesLabelled(candidateId)).toHaveLength(1);
+  });
+
+  it('links an existing issue by URL or key; two candidates share one ticket; a merge carries links', async () => {
+    const shared = jira.addIssue('vzctl crashes on migrate');
+    const a = (await plantCrash(hub, { tag: 'eps', version: '7.0.12' })).candidateId;
+    const b = (await plantCrash(hub, { tag: 'zeta', version: '7.0.12' })).candidateId;
+    const c = (await plantCrash(hub, { tag: 'eta', version: '7.0.12' })).candidateId;
+    await hub.http.post(`/api/v1/candidates/${a}/ticket/link`).set(auth).send({ issue: `${jira.url}/browse/${shared.key}` }).expect(200);
+    const viewB = (await hub.http.post(`/api/v1/candidates/${b}/ticket/link`).set(auth).send({ issue: shared.key }).expect(200)).body;
+    expect(viewB).toMatchObject({ state: 'ticketed', tickets: [expect.objectContaining({ key: shared.key, origin: 'linked' })] });
+    expect(shared.remoteLinks.map((l) => l.globalId).sort()).toEqual([`crashhub:candidate:${a}`, `crashhub:candidate:${b}`].sort());
+    await hub.http.post(`/api/v1/candidates/${a}/ticket/link`).set(auth).send({ issue: 'not a key' }).expect(422);
+
+    await hub.http.post(`/api/v1/candidates/${c}/merge`).send({ sourceId: a }).expect(200);
+    const viewC = await triage(c);
+    expect(viewC.state).toBe('ticketed');
+    expect(viewC.tickets).toEqual([expect.objectContaining({ key: shared.key, origin: 'merged' })]);
+    expect(viewC.log.map((e: { action: string }) => e.action)).toContain('tickets-carried-by-merge');
+    expect(await hub.db.query('SELECT * FROM candidate_ticket WHERE candidate_id = $1', [a])).toEqual([]);
+  });
+
+  it('Done + Fixed + fixVersion → fix pending → verified fixed after N quiet days → regressed once (one comment, one reopen)', async () => {
+    const { candidateId, key } = await ticketed('theta');
+    jira.resolve(key, 'Fixed', ['7.0.12']);
+    await sync();
+    expect(await triage(candidateId)).toMatchObject({ state: 'fix-pending', fixVersion: '7.0.12' });
+
+    // An older build still crashing is not a regression.
+    await plantCrash(hub, { tag: 'theta', version: '7.0.11', crashedAt: new Date(now + DAY) });
+    now += 6 * DAY;
+    await sync();
+    expect((await triage(candidateId)).state).toBe('fix-pending');
+    now += 1 * DAY;
+    await sync();
+    expect((await triage(candidateId)).state).toBe('verified-fixed');
+
+    await plantCrash(hub, { tag: 'theta', version: '7.0.12', release: '50.vz9', crashedAt: new Date(now) });
+    await sync();
+    await sync();
+    await sync();
+    const view = await triage(candidateId);
+    expect(view).toMatchObject({ state: 'regressed', regressionVersion: '7.0.12-50.vz9' });
+    const issue = jira.issues.get(key)!;
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.comments[0]!.body).toContain('7.0.12-50.vz9');
+    expect(issue.fields.status.name).toBe('Reopened');
+    expect(jira.requests.filter((r) => r.method === 'POST' && r.path === `/rest/api/2/issue/${key}/transitions`)).toHaveLength(1);
+    const actions = view.log.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`);
+    expect(actions.filter((a: string) => a === 'sync:regression-commented')).toHaveLength(1);
+    expect(actions.filter((a: string) => a === 'sync:regression-reopened')).toHaveLength(1);
+  });
+
+  it.each([
+    ["Won't Fix", 'wont-fix'],
+    ['Duplicate', 'duplicate'],
+    ['Cannot Reproduce', 'cannot-reproduce'],
+  ])('a ticket closed as %s maps to %s, not fixed', async (resolution, state) => {
+    const { candidateId, key } = await ticketed(`close-${state}`);
+    jira.resolve(key, resolution, ['7.0.12']);
+    await sync();
+    expect(await triage(candidateId)).toMatchObject({ state, fixVersion: null });
+  });
+
+  it('a duplicate follows the ticket it duplicates', async () => {
+    const { candidateId, key } = await ticketed('iota');
+    const original = jira.addIssue('the original');
+    jira.resolve(original.key, 'Fixed', ['7.0.13']);
+    jira.resolve(key, 'Duplicate', [], original.key);
+    await sync();
+    expect(await triage(candidateId)).toMatchObject({ state: 'fix-pending', duplicateOf: original.key, ticketKey: original.key, fixVersion: '7.0.13' });
+  });
+
+  it('a muted candidate stays muted through sync; lifting it shows the synced state', async () => {
+    const { candidateId, key } = await ticketed('kappa');
+    await hub.http.put(`/api/v1/candidates/${candidateId}/triage/manual`).set(auth).send({ kind: 'muted' }).expect(200);
+    jira.resolve(key, 'Fixed', ['7.0.12']);
+    await sync();
+    expect(await triage(candidateId)).toMatchObject({ state: 'muted', syncedState: 'fix-pending' });
+    const lifted = (await hub.http.delete(`/api/v1/candidates/${candidateId}/triage/manual`).set(auth).expect(200)).body;
+    expect(lifted.state).toBe('fix-pending');
+    expect(lifted.log.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`)).toEqual(
+      expect.arrayContaining(['admin-token:set-muted', 'admin-token:clear-manual']),
+    );
+  });
+
+  it('shows "probably fixed in X" on a planted version history', async () => {
+    const recent = new Date(now - DAY);
+    const { candidateId } = await plantCrash(hub, { tag: 'lambda', component: 'prlctl', version: '7.0.10', crashedAt: recent });
+    await plantCrash(hub, { tag: 'lambda', component: 'prlctl', version: '7.0.11', crashedAt: recent });
+    // 7.0.12 is in use (another prlctl crash reports from it) and this candidate never crashed there.
+    await plantCrash(hub, { tag: 'mu', component: 'prlctl', version: '7.0.12', crashedAt: recent });
+    expect((await triage(candidateId)).probablyFixedIn).toEqual({ version: '7.0.12-1.vz9', stillReporting: ['7.0.10-1.vz9', '7.0.11-1.vz9'] });
+  });
+
+  it('the webhook with the right secret re-reads the issue; a wrong secret is 404', async () => {
+    const { candidateId, key } = await ticketed('nu');
+    jira.resolve(key, "Won't Fix");
+    await hub.http.post('/api/v1/qa/jira/webhook/wrong-secret-0000000000').send({ issue: { key } }).expect(404);
+    expect((await triage(candidateId)).state).toBe('ticketed');
+    await hub.http.post('/api/v1/qa/jira/webhook/webhook-secret-0123456789').send({ webhookEvent: 'jira:issue_updated', issue: { key } }).expect(204);
+    expect((await triage(candidateId)).state).toBe('wont-fix');
+  });
+
+  it('the prefilled create form carries summary, description and label for filing by hand', async () => {
+    const { candidateId } = await plantCrash(hub, { tag: 'xi', version: '7.0.12' });
+    const { url } = (await hub.http.get(`/api/v1/candidates/${candidateId}/ticket/create-form`).set(auth).expect(200)).body;
+    const form = new URL(url);
+    expect(form.pathname).toBe('/secure/CreateIssueDetails!init.jspa');
+    expect(form.searchParams.get('pid')).toBe('10000');
+    expect(form.searchParams.get('issuetype')).toBe('1');
+    expect(form.searchParams.get('labels')).toBe(`crash-${candidateId}`);
+    expect(form.searchParams.get('summary')).toBe('Python crash in xi_handler (vzctl)');
+  });
+
+  it('every QA write is refused without the qa role and changes nothing', async () => {
+    const { candidateId } = await plantCrash(hub, { tag: 'omicron', version: '7.0.12' });
+    const before = await hub.snapshot();
+    const issuesBefore = jira.issues.size;
+    const writes = [
+      () => hub.http.post(`/api/v1/candidates/${candidateId}/ticket`).send({ requestId: randomUUID() }),
+      () => hub.http.post(`/api/v1/candidates/${candidateId}/ticket/link`).send({ issue: 'OVZ-1' }),
+      () => hub.http.delete(`/api/v1/candidates/${candidateId}/ticket/OVZ-1`),
+      () => hub.http.put(`/api/v1/candidates/${candidateId}/triage/manual`).send({ kind: 'ignored' }),
+      () => hub.http.delete(`/api/v1/candidates/${candidateId}/triage/manual`),
+      () => hub.http.post('/api/v1/qa/jira/sync'),
+      () => hub.http.get('/api/v1/qa/jira/check'),
+    ];
+    for (const write of writes) {
+      expect((await write()).status).toBe(401);
+      expect((await write().set('Authorization', 'Bearer not-the-admin-token-000')).status).toBe(403);
+    }
+    expect(await hub.snapshot()).toEqual(before);
+    expect(jira.issues.size).toBe(issuesBefore);
+    const log = await hub.db.query('SELECT count(*)::int AS n FROM triage_log WHERE candidate_id = $1', [candidateId]);
+    expect(log[0].n).toBe(0);
+  });
+});
