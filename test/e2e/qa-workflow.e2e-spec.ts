@@ -252,6 +252,13 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     expect(form.searchParams.get('summary')).toBe('Python crash in xi_handler (vzctl)');
   });
 
+  it('automatic filing is off by default: a dry run lists, a real run is refused', async () => {
+    const dry = (await hub.http.post('/api/v1/qa/auto-filing/run').set(auth).send({ dryRun: true }).expect(200)).body;
+    expect(dry).toMatchObject({ dryRun: true, filed: [] });
+    const refused = await hub.http.post('/api/v1/qa/auto-filing/run').set(auth).send({ dryRun: false }).expect(403);
+    expect(refused.body.message).toContain('AUTO_FILING=on');
+  });
+
   it('every QA write is refused without the qa role and changes nothing', async () => {
     const { candidateId } = await plantCrash(hub, { tag: 'omicron', version: '7.0.12' });
     const before = await hub.snapshot();
@@ -264,6 +271,7 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
       () => hub.http.delete(`/api/v1/candidates/${candidateId}/triage/manual`),
       () => hub.http.post('/api/v1/qa/jira/sync'),
       () => hub.http.get('/api/v1/qa/jira/check'),
+      () => hub.http.post('/api/v1/qa/auto-filing/run').send({ dryRun: true }),
     ];
     for (const write of writes) {
       expect((await write()).status).toBe(401);

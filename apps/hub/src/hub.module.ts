@@ -34,6 +34,8 @@ import { SenderCountryService } from './ingest/sender-country.service';
 import { CrashProcessingService } from './processing/crash-processing.service';
 import { CrashReportProcessor } from './processing/crash-report.processor';
 import { ReportRecoveryService } from './processing/report-recovery.service';
+import { AutoFilingRepository } from './qa/auto-filing.repository';
+import { AutoFilingService } from './qa/auto-filing.service';
 import { Clock } from './qa/clock';
 import { JiraConnectionService } from './qa/jira-connection.service';
 import { JiraSyncService } from './qa/jira-sync.service';
@@ -80,6 +82,8 @@ export class HubModule {
       JiraConnectionService,
       TicketService,
       JiraSyncService,
+      AutoFilingRepository,
+      AutoFilingService,
     ];
     const api: Provider[] = [
       AttachmentService,

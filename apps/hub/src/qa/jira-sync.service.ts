@@ -144,6 +144,11 @@ export class JiraSyncService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Sends claimed notices now (e.g. test-run comments), not waiting for the next poll. */
+  async sendPendingNotices(): Promise<void> {
+    if (this.jira.client) await this.sendNotices(this.jira.client);
+  }
+
   /** Claimed notices not yet sent; each is sent once (its key was claimed once). */
   private async sendNotices(client: JiraClient): Promise<void> {
     for (const notice of await this.triageRepo.unsentNotices()) {

@@ -5,10 +5,11 @@ import { Inject } from '@nestjs/common';
 import type { HubConfig } from '../../../../libs/config/src';
 import { Access } from '../access/access-policy';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { AutoFilingService } from './auto-filing.service';
 import { JiraConnectionService } from './jira-connection.service';
 import { JiraSyncService } from './jira-sync.service';
 import { QaPrincipalGuard, QaRequest } from './qa-principal.guard';
-import { CreateTicket, CreateTicketSchema, JiraWebhook, JiraWebhookSchema, LinkTicket, LinkTicketSchema, ManualStateBody, ManualStateSchema } from './qa.schema';
+import { AutoFilingRun, AutoFilingRunSchema, CreateTicket, CreateTicketSchema, JiraWebhook, JiraWebhookSchema, LinkTicket, LinkTicketSchema, ManualStateBody, ManualStateSchema } from './qa.schema';
 import { TicketService } from './ticket.service';
 import { TriageService } from './triage.service';
 
@@ -24,7 +25,16 @@ export class QaController {
     private readonly triage: TriageService,
     private readonly jira: JiraConnectionService,
     private readonly sync: JiraSyncService,
+    private readonly autoFiling: AutoFilingService,
   ) {}
+
+  @Post('qa/auto-filing/run')
+  @HttpCode(200)
+  @Access('qa')
+  @ApiOperation({ summary: 'Automatic filing for rig clusters: dryRun lists what the rules would file and skip; a real run needs AUTO_FILING=on' })
+  runAutoFiling(@Body({ schema: AutoFilingRunSchema }) body: AutoFilingRun) {
+    return this.autoFiling.run(body.dryRun);
+  }
 
   @Get('qa/jira/check')
   @Access('qa')

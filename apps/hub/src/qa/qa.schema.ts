@@ -19,6 +19,7 @@ export const ManualStateSchema = z.object({
 export type ManualStateBody = z.infer<typeof ManualStateSchema>;
 
 export const AutoFilingRunSchema = z.object({ dryRun: z.boolean().default(true) });
+export type AutoFilingRun = z.infer<typeof AutoFilingRunSchema>;
 
 /** Jira's webhook body: only the key is used; the issue is read back over REST. */
 export const JiraWebhookSchema = z.object({ issue: z.object({ key: z.string().min(3).max(100) }).passthrough() }).passthrough();
