@@ -5,8 +5,6 @@ import { plantCrash } from '../support/qa-crashes';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { waitFor } from '../support/wait-for';
 
-const ADMIN = 'qa-admin-token-0123456789';
-const auth = { Authorization: `Bearer ${ADMIN}` };
 const rig = (name: string, run: string) => ({ rig: name, test_run: run, build: '7.0.12-45', test_name: 'migrate' });
 
 describe('automatic filing for test rigs (real hub, fake Jira)', () => {
@@ -17,7 +15,7 @@ describe('automatic filing for test rigs (real hub, fake Jira)', () => {
   beforeAll(async () => {
     jira = new FakeJira({ token: 'pat' });
     await jira.start();
-    hub = await startTestHub('qa_auto_filing', { ADMIN_TOKEN: ADMIN, JIRA_URL: jira.url, JIRA_TOKEN: 'pat', AUTO_FILING: 'on', JIRA_SYNC_INTERVAL_MS: '3600000' });
+    hub = await startTestHub('qa_auto_filing', { JIRA_URL: jira.url, JIRA_TOKEN: 'pat', AUTO_FILING: 'on', JIRA_SYNC_INTERVAL_MS: '3600000' });
 
     // A real bug: two rigs, two runs, different machines.
     ids.bug = (await plantCrash(hub, { tag: 'rigbug', version: '7.0.12', labels: rig('rig-a', 'run-1') })).candidateId;
@@ -39,7 +37,7 @@ describe('automatic filing for test rigs (real hub, fake Jira)', () => {
     await jira.stop();
   });
 
-  const run = async (dryRun: boolean) => (await hub.http.post('/api/v1/qa/auto-filing/run').set(auth).send({ dryRun }).expect(200)).body;
+  const run = async (dryRun: boolean) => (await hub.as('qa').post('/api/v1/qa/auto-filing/run').send({ dryRun }).expect(200)).body;
 
   it('dry run lists what it would file and skip, and files nothing', async () => {
     const result = await run(true);
@@ -59,13 +57,13 @@ describe('automatic filing for test rigs (real hub, fake Jira)', () => {
     expect(result.filed).toHaveLength(1);
     const filingId = result.filed[0].filingId;
     const done = await waitFor(async () => {
-      const f = (await hub.http.get(`/api/v1/qa/filings/${filingId}`).set(auth).expect(200)).body;
+      const f = (await hub.as('qa').get(`/api/v1/qa/filings/${filingId}`).expect(200)).body;
       return f.state === 'done' ? f : undefined;
     }, 20_000, 'auto filing');
     const issue = jira.issues.get(done.issueKey)!;
     expect(issue.fields.labels).toEqual([`crash-${ids.bug}`, 'crashhub-autofile-v1']);
     expect(jira.issues.size).toBe(1);
-    const view = (await hub.http.get(`/api/v1/candidates/${ids.bug}/triage`).set(auth).expect(200)).body;
+    const view = (await hub.as('qa').get(`/api/v1/candidates/${ids.bug}/triage`).expect(200)).body;
     expect(view.state).toBe('ticketed');
     expect(view.log.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`)).toEqual(expect.arrayContaining(['auto-filing:ticket-requested', 'auto-filing:ticket-created']));
 
@@ -85,7 +83,7 @@ describe('automatic filing for test rigs (real hub, fake Jira)', () => {
     expect(issue.comments).toHaveLength(1);
     expect(issue.comments[0]!.body).toContain('*run-9*');
     expect(issue.comments[0]!.body).toContain('build 7.0.12-46, rig rig-z');
-    const view = (await hub.http.get(`/api/v1/candidates/${ids.bug}/triage`).set(auth).expect(200)).body;
+    const view = (await hub.as('qa').get(`/api/v1/candidates/${ids.bug}/triage`).expect(200)).body;
     expect(view.log.filter((e: { action: string }) => e.action === 'test-run-commented')).toHaveLength(1);
   });
 });

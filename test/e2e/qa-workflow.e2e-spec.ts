@@ -5,10 +5,8 @@ import { plantCrash } from '../support/qa-crashes';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { waitFor } from '../support/wait-for';
 
-const ADMIN = 'qa-admin-token-0123456789';
 const PAT = 'jira-pat-for-the-hub';
 const DAY = 86_400_000;
-const auth = { Authorization: `Bearer ${ADMIN}` };
 
 describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira)', () => {
   let jira: FakeJira;
@@ -20,7 +18,6 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     jira = new FakeJira({ token: PAT, version: '9.12.2' });
     await jira.start();
     hub = await startTestHub('qa_workflow', {
-      ADMIN_TOKEN: ADMIN,
       JIRA_URL: jira.url,
       JIRA_TOKEN: PAT,
       HUB_PUBLIC_URL: 'https://crash-hub.example',
@@ -38,13 +35,13 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     await jira.stop();
   });
 
-  const triage = async (id: string) => (await hub.http.get(`/api/v1/candidates/${id}/triage`).set(auth).expect(200)).body;
-  const sync = async () => (await hub.http.post('/api/v1/qa/jira/sync').set(auth).expect(200)).body;
+  const triage = async (id: string) => (await hub.as('qa').get(`/api/v1/candidates/${id}/triage`).expect(200)).body;
+  const sync = async () => (await hub.as('qa').post('/api/v1/qa/jira/sync').expect(200)).body;
   const fileTicket = async (id: string, requestId = randomUUID()) =>
-    (await hub.http.post(`/api/v1/candidates/${id}/ticket`).set(auth).send({ requestId }).expect(202)).body;
+    (await hub.as('qa').post(`/api/v1/candidates/${id}/ticket`).send({ requestId }).expect(202)).body;
   const filingDone = (filingId: string) =>
     waitFor(async () => {
-      const f = (await hub.http.get(`/api/v1/qa/filings/${filingId}`).set(auth).expect(200)).body;
+      const f = (await hub.as('qa').get(`/api/v1/qa/filings/${filingId}`).expect(200)).body;
       return f.state !== 'pending' ? f : undefined;
     }, 20_000, `filing ${filingId}`);
   const issuesLabelled = (id: string) => jira.created().filter((i) => i.fields.labels.includes(`crash-${id}`));
@@ -56,7 +53,7 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
   }
 
   it('jira check reports server, project, issue type and required fields', async () => {
-    const res = await hub.http.get('/api/v1/qa/jira/check').set(auth).expect(200);
+    const res = await hub.as('qa').get('/api/v1/qa/jira/check').expect(200);
     expect(res.body).toMatchObject({
       ok: true,
       server: { version: '9.12.2', createmeta: 'paged' },
@@ -74,7 +71,7 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     await plantCrash(hub, { tag: 'alpha', version: '7.0.12', release: '45.vz9', hostId: randomUUID(), labels: { rig: 'rig-1', test_run: 'run-1', build: '7.0.12-45' } });
     const { candidateId } = await plantCrash(hub, { tag: 'alpha', version: '7.0.13', release: '1.vz9', hostId: hostA });
 
-    const preview = (await hub.http.get(`/api/v1/candidates/${candidateId}/ticket/preview`).set(auth).expect(200)).body;
+    const preview = (await hub.as('qa').get(`/api/v1/candidates/${candidateId}/ticket/preview`).expect(200)).body;
     expect(preview.fields).toMatchObject({
       project: { key: 'OVZ' },
       issuetype: { id: '1' },
@@ -91,7 +88,7 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     const filing = await fileTicket(candidateId);
     expect(filing.state).toBe('pending');
     const done = await filingDone(filing.filingId);
-    expect(done).toMatchObject({ state: 'done', outcome: 'created', requestedBy: 'admin-token' });
+    expect(done).toMatchObject({ state: 'done', outcome: 'created', requestedBy: 'test-qa/tests' });
     const issue = jira.issues.get(done.issueKey)!;
     for (const [field, value] of Object.entries(preview.fields)) expect(issue.fields[field]).toEqual(value);
     expect(issue.remoteLinks).toEqual([
@@ -100,9 +97,9 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
 
     const view = await triage(candidateId);
     expect(view.state).toBe('ticketed');
-    expect(view.tickets).toEqual([expect.objectContaining({ key: done.issueKey, origin: 'created', status: 'Open', linkedBy: 'admin-token' })]);
+    expect(view.tickets).toEqual([expect.objectContaining({ key: done.issueKey, origin: 'created', status: 'Open', linkedBy: 'test-qa/tests' })]);
     const actions = view.log.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`);
-    expect(actions).toEqual(expect.arrayContaining(['admin-token:ticket-requested', 'admin-token:ticket-created']));
+    expect(actions).toEqual(expect.arrayContaining(['test-qa/tests:ticket-requested', 'test-qa/tests:ticket-created']));
     for (const entry of view.log) expect(Date.parse(entry.at)).toBeGreaterThan(0);
 
     // A second create (new request) answers with the ticket instead of filing again.
@@ -115,9 +112,13 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     const { candidateId } = await plantCrash(hub, { tag: 'beta', version: '7.0.12' });
     const requestId = randomUUID();
     const answers = await Promise.all([fileTicket(candidateId, requestId), fileTicket(candidateId), fileTicket(candidateId, requestId), fileTicket(candidateId)]);
-    expect(new Set(answers.map((a) => a.filingId)).size).toBe(1);
-    await filingDone(answers[0].filingId);
+    // Each answer is the one filing, or (when that filing finished first) the ticket it made.
+    const filingIds = new Set(answers.map((a) => a.filingId).filter(Boolean));
+    expect(filingIds.size).toBe(1);
+    const done = await filingDone([...filingIds][0]);
+    for (const a of answers.filter((x) => !x.filingId)) expect(a).toEqual({ state: 'linked', issueKey: done.issueKey, filingId: null });
     expect(issuesLabelled(candidateId)).toHaveLength(1);
+    expect((await hub.db.query('SELECT count(*)::int AS n FROM ticket_filing WHERE candidate_id = $1', [candidateId]))[0].n).toBe(1);
   });
 
   it('Jira answering 503 then recovering gives exactly one ticket', async () => {
@@ -145,13 +146,13 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     const a = (await plantCrash(hub, { tag: 'eps', version: '7.0.12' })).candidateId;
     const b = (await plantCrash(hub, { tag: 'zeta', version: '7.0.12' })).candidateId;
     const c = (await plantCrash(hub, { tag: 'eta', version: '7.0.12' })).candidateId;
-    await hub.http.post(`/api/v1/candidates/${a}/ticket/link`).set(auth).send({ issue: `${jira.url}/browse/${shared.key}` }).expect(200);
-    const viewB = (await hub.http.post(`/api/v1/candidates/${b}/ticket/link`).set(auth).send({ issue: shared.key }).expect(200)).body;
+    await hub.as('qa').post(`/api/v1/candidates/${a}/ticket/link`).send({ issue: `${jira.url}/browse/${shared.key}` }).expect(200);
+    const viewB = (await hub.as('qa').post(`/api/v1/candidates/${b}/ticket/link`).send({ issue: shared.key }).expect(200)).body;
     expect(viewB).toMatchObject({ state: 'ticketed', tickets: [expect.objectContaining({ key: shared.key, origin: 'linked' })] });
     expect(shared.remoteLinks.map((l) => l.globalId).sort()).toEqual([`crashhub:candidate:${a}`, `crashhub:candidate:${b}`].sort());
-    await hub.http.post(`/api/v1/candidates/${a}/ticket/link`).set(auth).send({ issue: 'not a key' }).expect(422);
+    await hub.as('qa').post(`/api/v1/candidates/${a}/ticket/link`).send({ issue: 'not a key' }).expect(422);
 
-    await hub.http.post(`/api/v1/candidates/${c}/merge`).send({ sourceId: a }).expect(200);
+    await hub.as('qa').post(`/api/v1/candidates/${c}/merge`).send({ sourceId: a }).expect(200);
     const viewC = await triage(c);
     expect(viewC.state).toBe('ticketed');
     expect(viewC.tickets).toEqual([expect.objectContaining({ key: shared.key, origin: 'merged' })]);
@@ -186,8 +187,8 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     expect(issue.fields.status.name).toBe('Reopened');
     expect(jira.requests.filter((r) => r.method === 'POST' && r.path === `/rest/api/2/issue/${key}/transitions`)).toHaveLength(1);
     const actions = view.log.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`);
-    expect(actions.filter((a: string) => a === 'sync:regression-commented')).toHaveLength(1);
-    expect(actions.filter((a: string) => a === 'sync:regression-reopened')).toHaveLength(1);
+    expect(actions.filter((a: string) => a === 'jira-sync:regression-commented')).toHaveLength(1);
+    expect(actions.filter((a: string) => a === 'jira-sync:regression-reopened')).toHaveLength(1);
   });
 
   it.each([
@@ -212,14 +213,14 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
 
   it('a muted candidate stays muted through sync; lifting it shows the synced state', async () => {
     const { candidateId, key } = await ticketed('kappa');
-    await hub.http.put(`/api/v1/candidates/${candidateId}/triage/manual`).set(auth).send({ kind: 'muted' }).expect(200);
+    await hub.as('qa').put(`/api/v1/candidates/${candidateId}/triage/manual`).send({ kind: 'muted' }).expect(200);
     jira.resolve(key, 'Fixed', ['7.0.12']);
     await sync();
     expect(await triage(candidateId)).toMatchObject({ state: 'muted', syncedState: 'fix-pending' });
-    const lifted = (await hub.http.delete(`/api/v1/candidates/${candidateId}/triage/manual`).set(auth).expect(200)).body;
+    const lifted = (await hub.as('qa').delete(`/api/v1/candidates/${candidateId}/triage/manual`).expect(200)).body;
     expect(lifted.state).toBe('fix-pending');
     expect(lifted.log.map((e: { actor: string; action: string }) => `${e.actor}:${e.action}`)).toEqual(
-      expect.arrayContaining(['admin-token:set-muted', 'admin-token:clear-manual']),
+      expect.arrayContaining(['test-qa/tests:set-muted', 'test-qa/tests:clear-manual']),
     );
   });
 
@@ -243,7 +244,7 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
 
   it('the prefilled create form carries summary, description and label for filing by hand', async () => {
     const { candidateId } = await plantCrash(hub, { tag: 'xi', version: '7.0.12' });
-    const { url } = (await hub.http.get(`/api/v1/candidates/${candidateId}/ticket/create-form`).set(auth).expect(200)).body;
+    const { url } = (await hub.as('qa').get(`/api/v1/candidates/${candidateId}/ticket/create-form`).expect(200)).body;
     const form = new URL(url);
     expect(form.pathname).toBe('/secure/CreateIssueDetails!init.jspa');
     expect(form.searchParams.get('pid')).toBe('10000');
@@ -253,33 +254,41 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
   });
 
   it('automatic filing is off by default: a dry run lists, a real run is refused', async () => {
-    const dry = (await hub.http.post('/api/v1/qa/auto-filing/run').set(auth).send({ dryRun: true }).expect(200)).body;
+    const dry = (await hub.as('qa').post('/api/v1/qa/auto-filing/run').send({ dryRun: true }).expect(200)).body;
     expect(dry).toMatchObject({ dryRun: true, filed: [] });
-    const refused = await hub.http.post('/api/v1/qa/auto-filing/run').set(auth).send({ dryRun: false }).expect(403);
+    const refused = await hub.as('qa').post('/api/v1/qa/auto-filing/run').send({ dryRun: false }).expect(403);
     expect(refused.body.message).toContain('AUTO_FILING=on');
   });
 
-  it('every QA write is refused without the qa role and changes nothing', async () => {
+  it('every QA action is refused without the qa role, changes nothing, and is audited with who when allowed', async () => {
     const { candidateId } = await plantCrash(hub, { tag: 'omicron', version: '7.0.12' });
     const before = await hub.snapshot();
     const issuesBefore = jira.issues.size;
-    const writes = [
-      () => hub.http.post(`/api/v1/candidates/${candidateId}/ticket`).send({ requestId: randomUUID() }),
-      () => hub.http.post(`/api/v1/candidates/${candidateId}/ticket/link`).send({ issue: 'OVZ-1' }),
-      () => hub.http.delete(`/api/v1/candidates/${candidateId}/ticket/OVZ-1`),
-      () => hub.http.put(`/api/v1/candidates/${candidateId}/triage/manual`).send({ kind: 'ignored' }),
-      () => hub.http.delete(`/api/v1/candidates/${candidateId}/triage/manual`),
-      () => hub.http.post('/api/v1/qa/jira/sync'),
-      () => hub.http.get('/api/v1/qa/jira/check'),
-      () => hub.http.post('/api/v1/qa/auto-filing/run').send({ dryRun: true }),
+    type Call = (agent: ReturnType<TestHub['as']> | TestHub['http']) => import('supertest').Test;
+    const actions: Call[] = [
+      (a) => a.post(`/api/v1/candidates/${candidateId}/ticket`).send({ requestId: randomUUID() }),
+      (a) => a.post(`/api/v1/candidates/${candidateId}/ticket/link`).send({ issue: 'OVZ-1' }),
+      (a) => a.delete(`/api/v1/candidates/${candidateId}/ticket/OVZ-1`),
+      (a) => a.put(`/api/v1/candidates/${candidateId}/triage/manual`).send({ kind: 'ignored' }),
+      (a) => a.delete(`/api/v1/candidates/${candidateId}/triage/manual`),
+      (a) => a.post('/api/v1/qa/jira/sync'),
+      (a) => a.get('/api/v1/qa/jira/check'),
+      (a) => a.post('/api/v1/qa/auto-filing/run').send({ dryRun: true }),
     ];
-    for (const write of writes) {
-      expect((await write()).status).toBe(401);
-      expect((await write().set('Authorization', 'Bearer not-the-admin-token-000')).status).toBe(403);
+    for (const action of actions) {
+      expect((await action(hub.http)).status).toBe(401);
+      expect((await action(hub.as('viewer'))).status).toBe(403);
+      expect((await action(hub.as('developer'))).status).toBe(403);
     }
     expect(await hub.snapshot()).toEqual(before);
     expect(jira.issues.size).toBe(issuesBefore);
-    const log = await hub.db.query('SELECT count(*)::int AS n FROM triage_log WHERE candidate_id = $1', [candidateId]);
-    expect(log[0].n).toBe(0);
+    expect((await hub.db.query('SELECT count(*)::int AS n FROM triage_log WHERE candidate_id = $1', [candidateId]))[0].n).toBe(0);
+
+    // Allowed: the act is in the triage log (who, when) and in the audit trail (who, before, after).
+    await hub.as('qa').put(`/api/v1/candidates/${candidateId}/triage/manual`).send({ kind: 'ignored', untilVersion: '7.0.14' }).expect(200);
+    const view = await triage(candidateId);
+    expect(view.log).toEqual([{ at: expect.any(String), actor: 'test-qa/tests', action: 'set-ignored', detail: expect.objectContaining({ kind: 'ignored', untilVersion: '7.0.14', to: 'ignored' }) }]);
+    const audit = (await hub.as('admin').get('/api/v1/audit').expect(200)).body.events.filter((e: { targetId: string }) => e.targetId === candidateId);
+    expect(audit).toEqual([expect.objectContaining({ actorKind: 'token', actorName: 'test-qa/tests', action: 'triage.set-ignored' })]);
   });
 });

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { HubConfig } from '../../../libs/config/src';
+import { accessApiProviders, accessControllers, accessSharedProviders } from './access/access.providers';
 import { CandidateDetailRepository } from './candidates/candidate-detail.repository';
 import { CandidateHardwareRepository } from './candidates/candidate-hardware.repository';
 import { CandidatesController } from './candidates/candidates.controller';
@@ -27,7 +28,6 @@ import { AttachmentService } from './ingest/attachment.service';
 import { CepIngestController } from './ingest/cep-ingest.controller';
 import { CrashIngestController } from './ingest/crash-ingest.controller';
 import { FafCompatController } from './ingest/faf-compat.controller';
-import { IngestTokenGuard } from './ingest/ingest-token.guard';
 import { RawReportRepository } from './ingest/raw-report.repository';
 import { ReportIntakeService } from './ingest/report-intake.service';
 import { SenderCountryService } from './ingest/sender-country.service';
@@ -40,7 +40,6 @@ import { Clock } from './qa/clock';
 import { JiraConnectionService } from './qa/jira-connection.service';
 import { JiraSyncService } from './qa/jira-sync.service';
 import { QaController } from './qa/qa.controller';
-import { QaPrincipalGuard } from './qa/qa-principal.guard';
 import { TicketFilingProcessor } from './qa/ticket-filing.processor';
 import { TicketRepository } from './qa/ticket.repository';
 import { TicketService } from './qa/ticket.service';
@@ -84,15 +83,15 @@ export class HubModule {
       JiraSyncService,
       AutoFilingRepository,
       AutoFilingService,
+      ...accessSharedProviders,
     ];
     const api: Provider[] = [
       AttachmentService,
-      IngestTokenGuard,
+      ...accessApiProviders,
       SenderCountryService,
       FleetStatsService,
       HostsService,
       HostErasureRepository,
-      QaPrincipalGuard,
     ];
     const worker: Provider[] = [
       CrashReportProcessor,
@@ -107,7 +106,7 @@ export class HubModule {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, QaController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, QaController, ...accessControllers]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

@@ -3,7 +3,10 @@ import type { HubConfig } from '../../../../libs/config/src';
 import { JiraClient, JiraError, JiraIssue } from '../../../../libs/jira-client/src';
 import { JobQueue, JOBS, QUEUES } from '../../../../libs/queue/src';
 import type { TicketStatus } from '../../../../libs/triage/src';
+import { AuditTrail } from '../access/audit-trail.service';
+import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { actorLabel, JIRA_SYNC } from './qa-actors';
 import { Clock } from './clock';
 import { JiraConnectionService } from './jira-connection.service';
 import { TICKET_FIELDS, ticketRow, TicketService } from './ticket.service';
@@ -36,6 +39,7 @@ export class JiraSyncService implements OnModuleInit, OnApplicationShutdown {
     private readonly ticketService: TicketService,
     private readonly queue: JobQueue,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   onModuleInit(): void {
@@ -49,8 +53,9 @@ export class JiraSyncService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** One sync at a time per process; a second caller waits for the running one. */
-  async sync(keys?: string[]): Promise<{ issuesRead: number; changed: number; regressions: number }> {
+  async sync(keys?: string[], requestedBy: Principal = JIRA_SYNC): Promise<{ issuesRead: number; changed: number; regressions: number }> {
     while (this.running) await this.running.catch(() => undefined);
+    if (requestedBy !== JIRA_SYNC) await this.audit.record(requestedBy, 'jira.sync', { type: 'jira', id: null }, null, { keys: keys ?? 'all' });
     const run = this.syncOnce(keys);
     this.running = run;
     try {
@@ -127,7 +132,7 @@ export class JiraSyncService implements OnModuleInit, OnApplicationShutdown {
     let changed = 0;
     for (const link of await this.tickets.candidatesOf(issue.key)) {
       const before = await this.triage.record(link.candidateId);
-      const after = (await this.triage.apply(link.candidateId, { type: 'ticket', ticket, now: now.toISOString() }, 'sync', undefined, { issueKey: issue.key })).record;
+      const after = (await this.triage.apply(link.candidateId, { type: 'ticket', ticket, now: now.toISOString() }, JIRA_SYNC, undefined, { issueKey: issue.key })).record;
       if (before.state !== after.state) changed++;
     }
     return changed;
@@ -155,11 +160,11 @@ export class JiraSyncService implements OnModuleInit, OnApplicationShutdown {
       try {
         const action = await this.send(client, notice.noticeKey, notice.issueKey, notice.candidateId, notice.detail);
         await this.triageRepo.finishNotice(notice.noticeKey, null);
-        await this.triage.note(notice.candidateId, 'sync', action, { issueKey: notice.issueKey, ...notice.detail });
+        await this.triage.note(notice.candidateId, JIRA_SYNC, action, { issueKey: notice.issueKey, ...notice.detail });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         await this.triageRepo.finishNotice(notice.noticeKey, message);
-        await this.triage.note(notice.candidateId, 'sync', 'jira-notice-failed', { notice: notice.noticeKey, error: message });
+        await this.triage.note(notice.candidateId, JIRA_SYNC, 'jira-notice-failed', { notice: notice.noticeKey, error: message });
       }
     }
   }
@@ -184,7 +189,7 @@ export class JiraSyncService implements OnModuleInit, OnApplicationShutdown {
     const preview = await this.ticketService.preview(candidateId);
     const created = await client.createIssue({ ...preview.fields, summary: `Regression of ${issueKey}: ${preview.summary}`.slice(0, 255) });
     await this.ticketService.backLink(client, candidateId, created.key);
-    await this.tickets.transaction((m) => this.tickets.addLink(m, candidateId, created.key, 'regression', 'sync'));
+    await this.tickets.transaction((m) => this.tickets.addLink(m, candidateId, created.key, 'regression', actorLabel(JIRA_SYNC)));
     return 'regression-ticket-created';
   }
 

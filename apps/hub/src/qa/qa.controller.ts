@@ -1,23 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
-import { Inject } from '@nestjs/common';
 import type { HubConfig } from '../../../../libs/config/src';
 import { Access } from '../access/access-policy';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { AutoFilingService } from './auto-filing.service';
 import { JiraConnectionService } from './jira-connection.service';
 import { JiraSyncService } from './jira-sync.service';
-import { QaPrincipalGuard, QaRequest } from './qa-principal.guard';
 import { AutoFilingRun, AutoFilingRunSchema, CreateTicket, CreateTicketSchema, JiraWebhook, JiraWebhookSchema, LinkTicket, LinkTicketSchema, ManualStateBody, ManualStateSchema } from './qa.schema';
 import { TicketService } from './ticket.service';
 import { TriageService } from './triage.service';
 
-const who = (req: QaRequest) => req.principal ?? 'unknown';
-
 @ApiTags('qa')
 @Controller('api/v1')
-@UseGuards(QaPrincipalGuard)
 export class QaController {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -32,8 +29,8 @@ export class QaController {
   @HttpCode(200)
   @Access('qa')
   @ApiOperation({ summary: 'Automatic filing for rig clusters: dryRun lists what the rules would file and skip; a real run needs AUTO_FILING=on' })
-  runAutoFiling(@Body({ schema: AutoFilingRunSchema }) body: AutoFilingRun) {
-    return this.autoFiling.run(body.dryRun);
+  runAutoFiling(@Body({ schema: AutoFilingRunSchema }) body: AutoFilingRun, @CurrentPrincipal() by: Principal) {
+    return this.autoFiling.run(body.dryRun, by);
   }
 
   @Get('qa/jira/check')
@@ -47,8 +44,8 @@ export class QaController {
   @HttpCode(200)
   @Access('qa')
   @ApiOperation({ summary: 'Poll Jira for linked tickets now and re-evaluate fixes and regressions' })
-  syncNow() {
-    return this.sync.sync();
+  syncNow(@CurrentPrincipal() by: Principal) {
+    return this.sync.sync(undefined, by);
   }
 
   @Post('qa/jira/webhook/:secret')
@@ -88,23 +85,23 @@ export class QaController {
   @HttpCode(202)
   @Access('qa')
   @ApiOperation({ summary: 'File the candidate in Jira (once per request id; an existing ticket is answered instead)' })
-  create(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: CreateTicketSchema }) body: CreateTicket, @Req() req: QaRequest) {
-    return this.tickets.requestCreate(id, body.requestId, who(req), body);
+  create(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: CreateTicketSchema }) body: CreateTicket, @CurrentPrincipal() by: Principal) {
+    return this.tickets.requestCreate(id, body.requestId, by, body);
   }
 
   @Post('candidates/:id/ticket/link')
   @HttpCode(200)
   @Access('qa')
   @ApiOperation({ summary: 'Link an existing Jira issue (OVZ-123 or its URL); several candidates may share one' })
-  link(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: LinkTicketSchema }) body: LinkTicket, @Req() req: QaRequest) {
-    return this.tickets.linkExisting(id, body.issue, who(req));
+  link(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: LinkTicketSchema }) body: LinkTicket, @CurrentPrincipal() by: Principal) {
+    return this.tickets.linkExisting(id, body.issue, by);
   }
 
   @Delete('candidates/:id/ticket/:key')
   @Access('qa')
   @ApiOperation({ summary: 'Unlink a Jira issue from the candidate' })
-  unlink(@Param('id', new ParseUUIDPipe()) id: string, @Param('key') key: string, @Req() req: QaRequest) {
-    return this.tickets.unlink(id, key, who(req));
+  unlink(@Param('id', new ParseUUIDPipe()) id: string, @Param('key') key: string, @CurrentPrincipal() by: Principal) {
+    return this.tickets.unlink(id, key, by);
   }
 
   @Get('candidates/:id/triage')
@@ -117,14 +114,14 @@ export class QaController {
   @Put('candidates/:id/triage/manual')
   @Access('qa')
   @ApiOperation({ summary: 'Ignore or mute, optionally until a version or a number of further reports; sync never overrides it' })
-  setManual(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: ManualStateSchema }) body: ManualStateBody, @Req() req: QaRequest) {
-    return this.triage.setManual(id, body, who(req));
+  setManual(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: ManualStateSchema }) body: ManualStateBody, @CurrentPrincipal() by: Principal) {
+    return this.triage.setManual(id, body, by);
   }
 
   @Delete('candidates/:id/triage/manual')
   @Access('qa')
   @ApiOperation({ summary: 'Lift a manual ignore or mute' })
-  clearManual(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: QaRequest) {
-    return this.triage.setManual(id, null, who(req));
+  clearManual(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() by: Principal) {
+    return this.triage.setManual(id, null, by);
   }
 }

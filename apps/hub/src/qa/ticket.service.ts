@@ -14,7 +14,10 @@ import {
 } from '../../../../libs/triage/src';
 import { CandidateDetailRepository } from '../candidates/candidate-detail.repository';
 import { CandidatesService } from '../candidates/candidates.service';
+import { AuditTrail } from '../access/audit-trail.service';
+import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { actorLabel, JIRA_FILING, JIRA_SYNC } from './qa-actors';
 import { CrashProcessingService } from '../processing/crash-processing.service';
 import { JiraConnectionService } from './jira-connection.service';
 import { TicketRepository } from './ticket.repository';
@@ -67,6 +70,7 @@ export class TicketService {
     private readonly jira: JiraConnectionService,
     private readonly triage: TriageService,
     private readonly queue: JobQueue,
+    private readonly audit: AuditTrail,
   ) {}
 
   candidateUrl(candidateId: string): string {
@@ -174,7 +178,7 @@ export class TicketService {
    * Files a ticket once: the same request id is the same filing; a candidate already linked is
    * answered with its ticket; a filing in progress is joined. The Jira call runs in a job.
    */
-  async requestCreate(candidateId: string, requestId: string, actor: string, override: { summary?: string; description?: string; extraLabels?: string[] } = {}) {
+  async requestCreate(candidateId: string, requestId: string, by: Principal, override: { summary?: string; description?: string; extraLabels?: string[] } = {}) {
     const preview = await this.preview(candidateId, override.extraLabels);
     const fields = { ...preview.fields, ...(override.summary ? { summary: override.summary } : {}), ...(override.description ? { description: override.description } : {}) };
     const result = await this.repo.transaction(async (m) => {
@@ -188,14 +192,14 @@ export class TicketService {
       if (links[0]) return { linked: links[0].issue_key as string };
       const pending = await this.repo.findPendingFiling(m, candidateId);
       if (pending) return { filing: pending, fresh: false };
-      const filing = await this.repo.insertFiling(m, { requestId, candidateId, requestedBy: actor, fields });
+      const filing = await this.repo.insertFiling(m, { requestId, candidateId, requestedBy: actorLabel(by), fields });
       return { filing, fresh: true };
     });
     if ('linked' in result) {
       return { state: 'linked' as const, issueKey: result.linked, filingId: null };
     }
     if (result.fresh) {
-      await this.triage.note(candidateId, actor, 'ticket-requested', { requestId, filingId: result.filing.id });
+      await this.triage.note(candidateId, by, 'ticket-requested', { requestId, filingId: result.filing.id, summary: fields.summary });
       await this.queue.enqueue(QUEUES.jira, JOBS.fileJiraTicket, { filingId: result.filing.id });
     }
     const f = result.filing;
@@ -222,7 +226,7 @@ export class TicketService {
       await this.backLink(client, filing.candidateId, key);
       // Link and triage before the filing reads done; a retry after a failure here finds the issue by label.
       await this.repo.transaction((m) => this.repo.addLink(m, filing.candidateId, key, outcome, filing.requestedBy));
-      await this.afterLink(client, filing.candidateId, key, filing.requestedBy, outcome === 'created' ? 'ticket-created' : 'ticket-linked', { filingId, requestId: filing.requestId });
+      await this.afterLink(client, filing.candidateId, key, JIRA_FILING, outcome === 'created' ? 'ticket-created' : 'ticket-linked', { filingId, requestId: filing.requestId }, filing.requestedBy);
       await this.repo.transaction((m) => this.repo.finishFiling(m, filingId, 'done', key, outcome, null));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -234,7 +238,7 @@ export class TicketService {
         throw new PermanentJobError(message);
       }
       await this.repo.transaction((m) => this.repo.finishFiling(m, filingId, 'failed', null, null, message));
-      await this.triage.note(filing.candidateId, filing.requestedBy, 'ticket-failed', { filingId, error: message });
+      await this.triage.note(filing.candidateId, JIRA_FILING, 'ticket-failed', { filingId, error: message }, filing.requestedBy);
       throw new PermanentJobError(message);
     }
   }
@@ -254,17 +258,17 @@ export class TicketService {
   }
 
   /** Reads the ticket's status and moves the candidate's triage along. */
-  private async afterLink(client: JiraClient | null, candidateId: string, key: string, actor: string, action: string, detail: Record<string, unknown>) {
-    await this.triage.apply(candidateId, { type: 'linked', key }, actor, action, { issueKey: key, ...detail });
+  private async afterLink(client: JiraClient | null, candidateId: string, key: string, by: Principal, action: string, detail: Record<string, unknown>, onBehalfOf?: string) {
+    await this.triage.apply(candidateId, { type: 'linked', key }, by, action, { issueKey: key, ...detail }, onBehalfOf);
     if (!client) return;
     const issue = await client.getIssue(key, TICKET_FIELDS);
     const row = ticketRow(issue, new Date());
     await this.repo.saveTicket(row);
-    await this.triage.apply(candidateId, { type: 'ticket', ticket: { key, done: row.done, resolution: row.resolution, fixVersions: row.fixVersions }, now: new Date().toISOString() }, 'sync');
+    await this.triage.apply(candidateId, { type: 'ticket', ticket: { key, done: row.done, resolution: row.resolution, fixVersions: row.fixVersions }, now: new Date().toISOString() }, JIRA_SYNC);
   }
 
   /** "Link existing": a key or a /browse/ URL; several candidates may share one ticket. */
-  async linkExisting(candidateId: string, input: string, actor: string) {
+  async linkExisting(candidateId: string, input: string, by: Principal) {
     await this.triage.mustExist(candidateId);
     const key = parseIssueKey(input);
     if (!key) throw new UnprocessableEntityException(`"${input}" is neither an issue key like OVZ-123 nor a /browse/ URL`);
@@ -273,23 +277,23 @@ export class TicketService {
       await client.getIssue(key, ['summary']);
       await this.backLink(client, candidateId, key);
     }
-    const added = await this.repo.transaction((m) => this.repo.addLink(m, candidateId, key, 'linked', actor));
-    if (added) await this.afterLink(client, candidateId, key, actor, 'ticket-linked', {});
+    const added = await this.repo.transaction((m) => this.repo.addLink(m, candidateId, key, 'linked', actorLabel(by)));
+    if (added) await this.afterLink(client, candidateId, key, by, 'ticket-linked', {});
     return this.triage.view(candidateId);
   }
 
-  async unlink(candidateId: string, key: string, actor: string) {
+  async unlink(candidateId: string, key: string, by: Principal) {
     await this.triage.mustExist(candidateId);
     if (!(await this.repo.removeLink(candidateId, key))) throw new NotFoundException(`candidate ${candidateId} is not linked to ${key}`);
     const remaining = (await this.repo.links(candidateId))[0]?.issueKey ?? null;
-    await this.triage.apply(candidateId, { type: 'unlinked', remainingKey: remaining }, actor, 'ticket-unlinked', { issueKey: key });
+    await this.triage.apply(candidateId, { type: 'unlinked', remainingKey: remaining }, by, 'ticket-unlinked', { issueKey: key });
     return this.triage.view(candidateId);
   }
 
   /** After a QA merge (which moved the links in its transaction): the survivor's triage follows them. */
-  async afterMerge(targetId: string, sourceId: string, actor: string): Promise<void> {
+  async afterMerge(targetId: string, sourceId: string, by: Principal): Promise<void> {
     const carried = (await this.repo.links(targetId)).filter((l) => l.origin === 'merged').map((l) => l.issueKey);
     if (!carried.length) return;
-    await this.triage.apply(targetId, { type: 'linked', key: carried[0]! }, actor, 'tickets-carried-by-merge', { from: sourceId, issueKeys: carried });
+    await this.triage.apply(targetId, { type: 'linked', key: carried[0]! }, by, 'tickets-carried-by-merge', { from: sourceId, issueKeys: carried });
   }
 }

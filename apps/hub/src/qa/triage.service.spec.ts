@@ -3,13 +3,19 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
 import { loadHubConfig } from '../../../../libs/config/src';
 import { hubDataSourceOptions } from '../../../../libs/storage/src/database-options';
+import { AuditEventRepository } from '../access/audit-event.repository';
+import { AuditTrail } from '../access/audit-trail.service';
+import type { Principal } from '../access/principal';
 import { CandidateDetailRepository } from '../candidates/candidate-detail.repository';
+import { JIRA_SYNC } from './qa-actors';
 import { Clock } from './clock';
 import { TicketRepository } from './ticket.repository';
 import { TriageRepository } from './triage.repository';
 import { TriageService } from './triage.service';
 
 const DAY = 86_400_000;
+const alice: Principal = { kind: 'person', id: 'u-alice', name: 'alice', role: 'qa', sessionId: 's1', csrfToken: 'c1' };
+const bob: Principal = { kind: 'token', id: 't-bob', name: 'bob-script', role: 'qa', userId: 'u-bob' };
 
 /** A clock QA's rules run against, moved by the test. */
 class MovableClock extends Clock {
@@ -36,7 +42,7 @@ describe('TriageService (real database)', () => {
     await ds.runMigrations();
     const config = loadHubConfig({ TRIAGE_VERIFY_DAYS: '7' });
     triageRepo = new TriageRepository(ds);
-    service = new TriageService(config, triageRepo, new TicketRepository(ds), new CandidateDetailRepository(ds), clock);
+    service = new TriageService(config, triageRepo, new TicketRepository(ds), new CandidateDetailRepository(ds), clock, new AuditTrail(new AuditEventRepository(ds)));
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -65,10 +71,10 @@ describe('TriageService (real database)', () => {
 
   it('fix pending → verified fixed after N days → one regression, each change logged once with its actor', async () => {
     const id = await candidate();
-    await service.apply(id, { type: 'linked', key: 'OVZ-1' }, 'qa-alice', 'ticket-linked', { issueKey: 'OVZ-1' });
-    await service.apply(id, fixed('OVZ-1', '7.0.12'), 'sync');
+    await service.apply(id, { type: 'linked', key: 'OVZ-1' }, alice, 'ticket-linked', { issueKey: 'OVZ-1' });
+    await service.apply(id, fixed('OVZ-1', '7.0.12'), JIRA_SYNC);
     // The same Jira state read again changes nothing and logs nothing.
-    await service.apply(id, fixed('OVZ-1', '7.0.12'), 'sync');
+    await service.apply(id, fixed('OVZ-1', '7.0.12'), JIRA_SYNC);
     await crash(id, '7.0.11-9', clock.at + DAY);
     clock.at += 7 * DAY;
     await service.evaluate(id);
@@ -83,19 +89,27 @@ describe('TriageService (real database)', () => {
 
     const log = (await triageRepo.logOf(id)).map((e) => [e.actor, e.action, e.detail.to ?? null]);
     expect(log).toEqual([
-      ['qa-alice', 'ticket-linked', 'ticketed'],
-      ['sync', 'state-changed', 'fix-pending'],
-      ['sync', 'state-changed', 'verified-fixed'],
-      ['sync', 'state-changed', 'regressed'],
+      ['alice', 'ticket-linked', 'ticketed'],
+      ['jira-sync', 'state-changed', 'fix-pending'],
+      ['jira-sync', 'state-changed', 'verified-fixed'],
+      ['jira-sync', 'state-changed', 'regressed'],
+    ]);
+    // The same four changes are in the audit trail, with who made each.
+    const audit = await ds.query(`SELECT actor_kind, actor_name, action FROM audit_event WHERE target_type = 'candidate' AND target_id = $1 ORDER BY id`, [id]);
+    expect(audit.map((a: { actor_kind: string; actor_name: string; action: string }) => `${a.actor_kind}:${a.actor_name}:${a.action}`)).toEqual([
+      'person:alice:triage.ticket-linked',
+      'system:jira-sync:triage.state-changed',
+      'system:jira-sync:triage.state-changed',
+      'system:jira-sync:triage.state-changed',
     ]);
   });
 
   it('concurrent events on one candidate are applied one after the other', async () => {
     const id = await candidate();
     await Promise.all([
-      service.apply(id, { type: 'linked', key: 'OVZ-2' }, 'qa-a', 'ticket-linked'),
-      service.apply(id, fixed('OVZ-2', '7.0.12'), 'sync'),
-      service.setManual(id, { kind: 'muted' }, 'qa-b'),
+      service.apply(id, { type: 'linked', key: 'OVZ-2' }, alice, 'ticket-linked'),
+      service.apply(id, fixed('OVZ-2', '7.0.12'), JIRA_SYNC),
+      service.setManual(id, { kind: 'muted' }, bob),
     ]);
     const record = await service.record(id);
     expect(record.manual?.kind).toBe('muted');
@@ -107,7 +121,7 @@ describe('TriageService (real database)', () => {
   it('a mute until N more reports ends by itself; one until a version ends with a crash from it', async () => {
     const byCount = await candidate();
     await crash(byCount, '7.0.11-1', clock.at - DAY);
-    await service.setManual(byCount, { kind: 'muted', untilCount: 2 }, 'qa-a');
+    await service.setManual(byCount, { kind: 'muted', untilCount: 2 }, alice);
     await crash(byCount, '7.0.11-1', clock.at + 1);
     clock.at += 2;
     await service.evaluate(byCount);
@@ -118,7 +132,7 @@ describe('TriageService (real database)', () => {
     expect((await service.view(byCount)).state).toBe('new');
 
     const byVersion = await candidate();
-    await service.setManual(byVersion, { kind: 'ignored', untilVersion: '7.0.13' }, 'qa-a');
+    await service.setManual(byVersion, { kind: 'ignored', untilVersion: '7.0.13' }, alice);
     await crash(byVersion, '7.0.12-9', clock.at + 1);
     clock.at += 2;
     await service.evaluate(byVersion);
@@ -128,6 +142,6 @@ describe('TriageService (real database)', () => {
     await service.evaluate(byVersion);
     const view = await service.view(byVersion);
     expect(view.state).toBe('new');
-    expect(view.log.map((e) => `${e.actor}:${e.action}`)).toEqual(['qa-a:set-ignored', 'sync:state-changed']);
+    expect(view.log.map((e) => `${e.actor}:${e.action}`)).toEqual(['alice:set-ignored', 'jira-sync:state-changed']);
   });
 });

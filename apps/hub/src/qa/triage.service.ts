@@ -10,7 +10,10 @@ import {
   TriageRecord,
   visibleState,
 } from '../../../../libs/triage/src';
+import { AuditTrail } from '../access/audit-trail.service';
+import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { actorLabel, JIRA_SYNC } from './qa-actors';
 import { CandidateDetailRepository } from '../candidates/candidate-detail.repository';
 import { Clock } from './clock';
 import { TicketRepository } from './ticket.repository';
@@ -27,13 +30,15 @@ export class TriageService {
     private readonly tickets: TicketRepository,
     private readonly candidates: CandidateDetailRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
    * One event on one candidate, under a lock. The log gets the action when one is named (a person's
-   * act), else an entry only when the visible or synced state changed (sync).
+   * act), else an entry only when the visible or synced state changed (sync); each entry is audited
+   * with the principal. A job acting for a person names them in `onBehalfOf`.
    */
-  async apply(candidateId: string, event: TriageEvent, actor: string, action?: string, detail: Record<string, unknown> = {}): Promise<TriageOutcome> {
+  async apply(candidateId: string, event: TriageEvent, by: Principal, action?: string, detail: Record<string, unknown> = {}, onBehalfOf?: string): Promise<TriageOutcome> {
     return this.repo.transaction(async (m) => {
       const before = (await this.repo.lockRecord(m, candidateId)) ?? NEW_TRIAGE;
       const outcome = nextTriage(before, event);
@@ -41,23 +46,28 @@ export class TriageService {
       await this.repo.save(m, candidateId, visibleState(after), after);
       const changed = before.state !== after.state || visibleState(before) !== visibleState(after) || before.fixVersion !== after.fixVersion;
       if (action || changed) {
-        await this.repo.log(m, candidateId, actor, action ?? 'state-changed', {
+        const entry = {
           ...detail,
           ...(changed ? { from: visibleState(before), to: visibleState(after), synced: after.state } : {}),
           ...(after.fixVersion && after.fixVersion !== before.fixVersion ? { fixVersion: after.fixVersion } : {}),
           ...(outcome.regression ? { regression: outcome.regression } : {}),
-        });
+        };
+        await this.repo.log(m, candidateId, onBehalfOf ?? actorLabel(by), action ?? 'state-changed', entry);
+        await this.audit.record(by, `triage.${action ?? 'state-changed'}`, { type: 'candidate', id: candidateId }, { state: visibleState(before), record: before }, { state: visibleState(after), ...entry, ...(onBehalfOf ? { onBehalfOf } : {}) }, m);
       }
       return outcome;
     });
   }
 
   /** A log entry for an act that does not change the state (a filing requested, refused by Jira). */
-  async note(candidateId: string, actor: string, action: string, detail: Record<string, unknown>): Promise<void> {
-    await this.repo.log(null, candidateId, actor, action, detail);
+  async note(candidateId: string, by: Principal, action: string, detail: Record<string, unknown>, onBehalfOf?: string): Promise<void> {
+    await this.repo.transaction(async (m) => {
+      await this.repo.log(m, candidateId, onBehalfOf ?? actorLabel(by), action, detail);
+      await this.audit.record(by, `triage.${action}`, { type: 'candidate', id: candidateId }, null, { ...detail, ...(onBehalfOf ? { onBehalfOf } : {}) }, m);
+    });
   }
 
-  async setManual(candidateId: string, manual: { kind: 'ignored' | 'muted'; untilVersion?: string; untilCount?: number } | null, actor: string) {
+  async setManual(candidateId: string, manual: { kind: 'ignored' | 'muted'; untilVersion?: string; untilCount?: number } | null, by: Principal) {
     await this.mustExist(candidateId);
     const state: ManualState | null = manual
       ? {
@@ -68,7 +78,7 @@ export class TriageService {
           since: this.clock.now().toISOString(),
         }
       : null;
-    await this.apply(candidateId, { type: 'manual', manual: state }, actor, manual ? `set-${manual.kind}` : 'clear-manual', manual ? { ...manual } : {});
+    await this.apply(candidateId, { type: 'manual', manual: state }, by, manual ? `set-${manual.kind}` : 'clear-manual', manual ? { ...manual } : {});
     return this.view(candidateId);
   }
 
@@ -85,7 +95,7 @@ export class TriageService {
       crashes,
       reportCount: await this.repo.reportCount(candidateId),
       verifyDays: this.config.triage.verifyDays,
-    }, 'sync');
+    }, JIRA_SYNC);
   }
 
   async record(candidateId: string): Promise<TriageRecord> {

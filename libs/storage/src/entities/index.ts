@@ -1,3 +1,4 @@
+import { ApiTokenEntity, AuditEventEntity, RigKeyEntity, UserAccountEntity, UserSessionEntity } from './access.entity';
 import { BugCandidateEntity } from './bug-candidate.entity';
 import { CandidateTicketEntity } from './candidate-ticket.entity';
 import { CandidateTriageEntity } from './candidate-triage.entity';
@@ -19,6 +20,7 @@ import { GroupingRuleEntity } from './grouping-rule.entity';
 import { RawReportEntity } from './raw-report.entity';
 import { ReportAttachmentEntity } from './report-attachment.entity';
 
+export * from './access.entity';
 export * from './bug-candidate.entity';
 export * from './candidate-lookup.entity';
 export * from './cep-report.entity';
@@ -67,4 +69,9 @@ export const HUB_ENTITIES = [
   TriageLogEntity,
   JiraNoticeEntity,
   JiraSyncStateEntity,
+  UserAccountEntity,
+  UserSessionEntity,
+  ApiTokenEntity,
+  RigKeyEntity,
+  AuditEventEntity,
 ];
