@@ -123,8 +123,12 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
 
   it('Jira answering 503 then recovering gives exactly one ticket', async () => {
     const { candidateId } = await plantCrash(hub, { tag: 'gamma', version: '7.0.12' });
-    jira.unavailable(2);
+    // Down from before the request: the check sees it (and drops cached metadata), the request is still accepted.
+    jira.unavailable(3);
+    const check = (await hub.as('qa').get('/api/v1/qa/jira/check').expect(200)).body;
+    expect(check).toMatchObject({ ok: false, problems: ['Jira answered 503: <html><body>Service Unavailable</body></html>'] });
     const filing = await fileTicket(candidateId);
+    expect(filing.state).toBe('pending');
     const done = await filingDone(filing.filingId);
     expect(done.state).toBe('done');
     expect(done.attempts).toBeGreaterThanOrEqual(1);
@@ -139,6 +143,26 @@ describe('QA workflow: Jira tickets, triage states and sync (real hub, fake Jira
     const done = await filingDone((await fileTicket(candidateId)).filingId);
     expect(done).toMatchObject({ state: 'done', outcome: 'linked', issueKey: orphan.key });
     expect(issuesLabelled(candidateId)).toHaveLength(1);
+  });
+
+  it("Jira refusing the create fails the filing with Jira's words, once; a later request can file again", async () => {
+    const { candidateId } = await plantCrash(hub, { tag: 'refused', version: '7.0.12' });
+    jira.failNext(1, 400, undefined, /^POST \/rest\/api\/2\/issue$/, { errorMessages: [], errors: { components: "Component name 'vzctl' is not valid" } });
+    const failed = await filingDone((await fileTicket(candidateId)).filingId);
+    expect(failed).toMatchObject({ state: 'failed', issueKey: null, attempts: 1, lastError: "Jira answered 400: components: Component name 'vzctl' is not valid" });
+    const log = (await triage(candidateId)).log.map((e: { actor: string; action: string; detail: { error?: string } }) => [e.actor, e.action, e.detail.error ?? null]);
+    expect(log).toContainEqual(['test-qa/tests', 'ticket-failed', "Jira answered 400: components: Component name 'vzctl' is not valid"]);
+    expect(issuesLabelled(candidateId)).toHaveLength(0);
+    const retried = await filingDone((await fileTicket(candidateId)).filingId);
+    expect(retried.state).toBe('done');
+    expect(issuesLabelled(candidateId)).toHaveLength(1);
+  });
+
+  it('linking an issue Jira does not have is 404 with Jira\'s message, and links nothing', async () => {
+    const { candidateId } = await plantCrash(hub, { tag: 'ghost', version: '7.0.12' });
+    const res = await hub.as('qa').post(`/api/v1/candidates/${candidateId}/ticket/link`).send({ issue: 'OVZ-99999' }).expect(404);
+    expect(res.body).toMatchObject({ message: 'Jira answered 404: Issue Does Not Exist', jira: { status: 404, errorMessages: ['Issue Does Not Exist'] } });
+    expect((await triage(candidateId)).tickets).toEqual([]);
   });
 
   it('links an existing issue by URL or key; two candidates share one ticket; a merge carries links', async () => {

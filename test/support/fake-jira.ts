@@ -92,7 +92,7 @@ export class FakeJira {
   private readonly server = http.createServer((req, res) => this.receive(req, res));
   private next = 1;
   private remoteLinkId = 1;
-  private failures: Array<{ status: number; retryAfter?: string; methodPath?: RegExp }> = [];
+  private failures: Array<{ status: number; retryAfter?: string; methodPath?: RegExp; body?: unknown }> = [];
   /** 503 for every request until this many have been refused. */
   private outage = 0;
   url = '';
@@ -117,9 +117,9 @@ export class FakeJira {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  /** The next `count` requests (optionally matching `METHOD path`) fail with this status. */
-  failNext(count: number, status: number, retryAfter?: string, methodPath?: RegExp): void {
-    for (let i = 0; i < count; i++) this.failures.push({ status, retryAfter, methodPath });
+  /** The next `count` requests (optionally matching `METHOD path`) fail with this status (and Jira error body). */
+  failNext(count: number, status: number, retryAfter?: string, methodPath?: RegExp, body?: { errorMessages: string[]; errors: Record<string, string> }): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, retryAfter, methodPath, body });
   }
 
   /** Jira (or its proxy) down: the next `count` requests get 503. */
@@ -267,7 +267,7 @@ export class FakeJira {
     const failure = this.failures.findIndex((f) => !f.methodPath || f.methodPath.test(`${method} ${path}`));
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
-      return this.send(res, f!.status, { errorMessages: [f!.status === 429 ? 'Rate limit exceeded.' : 'Injected failure'], errors: {} }, f!.retryAfter ? { 'Retry-After': f!.retryAfter } : {});
+      return this.send(res, f!.status, f!.body ?? { errorMessages: [f!.status === 429 ? 'Rate limit exceeded.' : 'Injected failure'], errors: {} }, f!.retryAfter ? { 'Retry-After': f!.retryAfter } : {});
     }
     const auth = this.authorized(req);
     if (path === '/rest/api/2/serverInfo') {

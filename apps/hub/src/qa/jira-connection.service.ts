@@ -69,6 +69,7 @@ export class JiraConnectionService {
     const jira = this.config.jira;
     if (!jira) return { ok: false, url: null, problems: ['JIRA_URL is not set'] };
     const result: JiraCheck = { ok: false, url: jira.url, problems: [] };
+    this.meta = undefined;
     const client = this.client ?? new JiraClient({ baseUrl: jira.url });
     try {
       const info = await client.serverInfo(true);
@@ -84,7 +85,6 @@ export class JiraConnectionService {
         return result;
       }
       result.user = (await this.client.myself()).name;
-      this.meta = undefined;
       const meta = await this.metadata();
       const project = await this.client.project(jira.project);
       result.project = { key: project.key, id: project.id, name: project.name };

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Put, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import type { HubConfig } from '../../../../libs/config/src';
@@ -8,6 +8,7 @@ import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { AutoFilingService } from './auto-filing.service';
 import { JiraConnectionService } from './jira-connection.service';
+import { JiraErrorFilter } from './jira-error.filter';
 import { JiraSyncService } from './jira-sync.service';
 import { AutoFilingRun, AutoFilingRunSchema, CreateTicket, CreateTicketSchema, JiraWebhook, JiraWebhookSchema, LinkTicket, LinkTicketSchema, ManualStateBody, ManualStateSchema } from './qa.schema';
 import { TicketService } from './ticket.service';
@@ -15,6 +16,7 @@ import { TriageService } from './triage.service';
 
 @ApiTags('qa')
 @Controller('api/v1')
+@UseFilters(JiraErrorFilter)
 export class QaController {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,

@@ -136,8 +136,8 @@ export class TicketService {
     let allowedComponents: string[] | undefined;
     let allowedVersions: string[] | undefined;
     let issuetype: Record<string, string> = { name: jira?.issueType ?? 'Bug' };
-    if (this.jira.client) {
-      const meta = await this.jira.metadata();
+    const meta = await this.reachableMetadata();
+    if (meta) {
       issuetype = { id: meta.issueType.id };
       const names = (id: string) => meta.fields.find((f) => f.fieldId === id)?.allowedValues?.map((v) => v.name ?? v.value ?? '');
       allowedComponents = names('components');
@@ -156,6 +156,21 @@ export class TicketService {
     };
     const existing = (await this.repo.links(candidateId)).map((l) => l.issueKey);
     return { candidateId, label, templateVersion: TEMPLATE_VERSION, summary, description, fields, existing };
+  }
+
+  /**
+   * Jira's field metadata, or null while Jira is unreachable: filing must not wait for Jira, so the
+   * ticket is then built from the mapping alone (Jira names anything it refuses when the job files it).
+   */
+  private async reachableMetadata() {
+    if (!this.jira.client) return null;
+    try {
+      return await this.jira.metadata();
+    } catch (error) {
+      if (error instanceof JiraError && !error.transient) throw error;
+      this.logger.warn(`Jira metadata unavailable, preview from the mapping alone: ${String(error)}`);
+      return null;
+    }
   }
 
   /** For people filing by hand without hub credentials: Jira's create form, prefilled. */
