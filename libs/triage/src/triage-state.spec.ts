@@ -52,6 +52,11 @@ describe('triage state machine', () => {
     expect(regressions).toEqual([{ ticketKey: 'OVZ-1', fixVersion: '7.0.12', crashVersion: '7.0.12-1' }]);
   });
 
+  it('a new open regression ticket keeps the candidate regressed', () => {
+    const start: TriageRecord = { ...NEW_TRIAGE, state: 'regressed', ticketKey: 'OVZ-1', fixVersion: '7.0.12', fixedAt: T0 };
+    expect(run(start, { type: 'ticket', ticket: { ...open, key: 'OVZ-2' }, now: day(1) }).record).toMatchObject({ state: 'regressed', ticketKey: 'OVZ-2' });
+  });
+
   it('a regressed candidate fixed again in a later version is fix pending again', () => {
     const start: TriageRecord = { ...NEW_TRIAGE, state: 'regressed', ticketKey: 'OVZ-1', fixVersion: '7.0.12', fixedAt: T0 };
     expect(run(start, { type: 'ticket', ticket: fixed(['7.0.14']), now: day(3) }).record).toMatchObject({ state: 'fix-pending', fixVersion: '7.0.14' });

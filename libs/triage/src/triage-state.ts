@@ -89,8 +89,8 @@ function newestVersion(versions: string[]): string | null {
 function applyTicket(record: TriageRecord, ticket: TicketStatus, now: string): TriageRecord {
   const base = { ...record, ticketKey: ticket.key, duplicateOf: null };
   if (!ticket.done) {
-    // A reopened ticket after a regression stays regressed until it is fixed again.
-    if (record.state === 'regressed' && record.ticketKey === ticket.key) return base;
+    // After a regression the reopened (or new regression) ticket is open: regressed until fixed again.
+    if (record.state === 'regressed') return base;
     return { ...base, state: 'ticketed', fixVersion: null, fixedAt: null };
   }
   const meaning = resolutionMeaning(ticket.resolution);

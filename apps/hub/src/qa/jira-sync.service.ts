@@ -131,6 +131,8 @@ export class JiraSyncService implements OnModuleInit, OnApplicationShutdown {
     const ticket = await this.status(client, issue, now);
     let changed = 0;
     for (const link of await this.tickets.candidatesOf(issue.key)) {
+      // A candidate follows its newest ticket (a regression ticket, a re-link); older ones are history.
+      if ((await this.tickets.links(link.candidateId)).at(-1)?.issueKey !== issue.key) continue;
       const before = await this.triage.record(link.candidateId);
       const after = (await this.triage.apply(link.candidateId, { type: 'ticket', ticket, now: now.toISOString() }, JIRA_SYNC, undefined, { issueKey: issue.key })).record;
       if (before.state !== after.state) changed++;
