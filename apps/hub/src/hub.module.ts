@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { HubConfig } from '../../../libs/config/src';
+import { accessApiProviders, accessControllers, accessSharedProviders } from './access/access.providers';
 import { CandidateDetailRepository } from './candidates/candidate-detail.repository';
 import { CandidateHardwareRepository } from './candidates/candidate-hardware.repository';
 import { CandidatesController } from './candidates/candidates.controller';
@@ -27,13 +28,23 @@ import { AttachmentService } from './ingest/attachment.service';
 import { CepIngestController } from './ingest/cep-ingest.controller';
 import { CrashIngestController } from './ingest/crash-ingest.controller';
 import { FafCompatController } from './ingest/faf-compat.controller';
-import { IngestTokenGuard } from './ingest/ingest-token.guard';
 import { RawReportRepository } from './ingest/raw-report.repository';
 import { ReportIntakeService } from './ingest/report-intake.service';
 import { SenderCountryService } from './ingest/sender-country.service';
 import { CrashProcessingService } from './processing/crash-processing.service';
 import { CrashReportProcessor } from './processing/crash-report.processor';
 import { ReportRecoveryService } from './processing/report-recovery.service';
+import { AutoFilingRepository } from './qa/auto-filing.repository';
+import { AutoFilingService } from './qa/auto-filing.service';
+import { Clock } from './qa/clock';
+import { JiraConnectionService } from './qa/jira-connection.service';
+import { JiraSyncService } from './qa/jira-sync.service';
+import { QaController } from './qa/qa.controller';
+import { TicketFilingProcessor } from './qa/ticket-filing.processor';
+import { TicketRepository } from './qa/ticket.repository';
+import { TicketService } from './qa/ticket.service';
+import { TriageRepository } from './qa/triage.repository';
+import { TriageService } from './qa/triage.service';
 import { QueueModule } from './queue/queue.module';
 import { AcceptedContentGuard } from './ingest/accepted-content.guard';
 import { FafErrorFilter } from './ingest/faf-error.filter';
@@ -44,7 +55,6 @@ import { CrashIdentityService } from './ingest/crash-identity.service';
 import { HubMetrics } from './metrics/hub-metrics.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsPublisher } from './metrics/metrics-publisher.service';
-import { MetricsTokenGuard } from './metrics/metrics-token.guard';
 import { ProcessingAttemptService } from './processing/processing-attempt.service';
 import { ReportIndexerService } from './search/report-indexer.service';
 import { candidateSearchProvider } from './search/search.providers';
@@ -72,38 +82,49 @@ export class HubModule {
       FleetRollupRepository,
       HubMetrics,
       MetricsPublisher,
-    ];
-    const api: Provider[] = [
-      AttachmentService,
-      IngestTokenGuard,
-      SenderCountryService,
+      ProcessingAttemptService,
+      // The QA workflow files in the worker and previews in the API: both read candidates and raw stacks.
       CandidatesService,
       CandidateDetailRepository,
       CandidateHardwareRepository,
+      CrashLinkService,
+      CrashProcessingService,
+      Clock,
+      TicketRepository,
+      TriageRepository,
+      TriageService,
+      JiraConnectionService,
+      TicketService,
+      JiraSyncService,
+      AutoFilingRepository,
+      AutoFilingService,
+      ...accessSharedProviders,
+    ];
+    const api: Provider[] = [
+      AttachmentService,
+      ...accessApiProviders,
+      SenderCountryService,
       FleetStatsService,
       HostsService,
       HostErasureRepository,
       AcceptedContentGuard,
       IntakeErrorFilter,
       FafErrorFilter,
-      MetricsTokenGuard,
     ];
     const worker: Provider[] = [
-      CrashProcessingService,
       CrashReportProcessor,
       ReportRecoveryService,
-      CrashLinkService,
       CepProcessingService,
       CepReportProcessor,
       CepRetentionService,
       FleetRollupRebuildService,
-      ProcessingAttemptService,
+      TicketFilingProcessor,
     ];
     return {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ReportLinksController, MetricsController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ReportLinksController, MetricsController, QaController, ...accessControllers]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

@@ -37,8 +37,11 @@ export const HubEnvSchema = z.object({
   SEARCH_BACKEND: z.enum(['postgres', 'elasticsearch']).default('postgres'),
   ELASTICSEARCH_URL: z.string().url().optional(),
   ELASTICSEARCH_INDEX: z.string().default('hub-candidates'),
-  INGEST_TOKEN: z.string().min(1).optional().describe('when set, /api/v1 ingestion requires Bearer <token>'),
-  ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token for host views and erasure on any host\'s behalf'),
+  INGEST_TOKEN: z.string().min(1).optional().describe('compatibility: a shared ingestion credential; when set, ingestion is keys-only'),
+  INGEST_MODE: z.enum(['open', 'keys']).default('open').describe('open: anyone may send crashes and CEP reports; keys: only rig keys'),
+  ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token that acts as an admin (bootstrap and automation)'),
+  BOOTSTRAP_ADMIN: flag(true).describe('on start with no enabled admin account, create one and print its one-time password'),
+  METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token that may read the metrics route (besides admins)'),
   LIVE_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14).describe('a server is live if it reported within this many days'),
   STATS_MIN_HOSTS: z.coerce.number().int().min(1).default(5).describe('public statistics suppress cells with fewer hosts'),
   CEP_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).default(30).describe('processed report.tar.gz are deleted after this many days'),
@@ -50,12 +53,26 @@ export const HubEnvSchema = z.object({
     .describe('key of the HMAC that replaces stock clients\' machine ids before they are stored; unset = machine ids are dropped'),
   GEOIP_DB_PATH: z.string().optional().describe('IP-to-country MMDB; default: the bundled @ip-location-db package; "off" disables'),
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(30).describe('Retry-After of a 503 while the database or queue cannot take a report'),
-  METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token that may scrape /metrics (admins may too)'),
   METRICS_PUBLISH_MS: z.coerce.number().int().positive().default(5000).describe('how often a process publishes its metrics to Redis for the API to add up'),
   TRUSTED_PROXIES: z
     .string()
     .optional()
     .describe('comma-separated addresses/CIDRs whose X-Forwarded-For is honoured; unset = none'),
+  HUB_PUBLIC_URL: z.string().url().optional().describe('address people reach the hub at (links from Jira); default http://HOST:PORT'),
+  JIRA_URL: z.string().url().optional().describe('Jira Server/Data Center base URL, e.g. https://bugs.openvz.org'),
+  JIRA_PROJECT: z.string().regex(/^[A-Z][A-Z0-9_]+$/).default('OVZ'),
+  JIRA_PROJECT_ID: z.string().regex(/^\d+$/).optional().describe('numeric project id for the prefilled create form when the hub cannot read it'),
+  JIRA_ISSUE_TYPE: z.string().min(1).default('Bug'),
+  JIRA_TOKEN: z.string().min(1).optional().describe('personal access token (Bearer)'),
+  JIRA_USER: z.string().min(1).optional(),
+  JIRA_PASSWORD: z.string().min(1).optional(),
+  JIRA_REGRESSION_POLICY: z.enum(['reopen', 'new-ticket']).default('reopen'),
+  JIRA_REOPEN_TRANSITION: z.string().min(1).default('Reopen Issue').describe('transition name used to reopen a regressed ticket'),
+  JIRA_SYNC_INTERVAL_MS: z.coerce.number().int().positive().default(600_000),
+  JIRA_WEBHOOK_SECRET: z.string().min(16).optional().describe('secret in the webhook URL; unset = webhook route off'),
+  TRIAGE_VERIFY_DAYS: z.coerce.number().int().min(1).default(14).describe('days without crashes from fixed builds before verified fixed'),
+  PROBABLY_FIXED_WINDOW_DAYS: z.coerce.number().int().min(1).default(14),
+  AUTO_FILING: z.enum(['off', 'dry-run', 'on']).default('off').describe('automatic Jira filing for rig crash clusters'),
 });
 
 export type HubEnv = z.infer<typeof HubEnvSchema>;
@@ -76,13 +93,31 @@ export interface HubConfig {
   search: { backend: 'postgres' } | { backend: 'elasticsearch'; url: string; index: string };
   ingestToken?: string;
   adminToken?: string;
+  access: { ingestMode: 'open' | 'keys'; metricsToken?: string; bootstrapAdmin: boolean };
   fleet: { liveWindowDays: number; statsMinHosts: number; cepRawRetentionDays: number; retentionIntervalMs: number };
   /** Key of the machine-id HMAC; without one, machine ids are not kept at all. */
   machineIdKey: string | undefined;
   /** null: country lookup switched off. */
   geoipDbPath: string | null;
   trustedProxies: string[];
-  ops: { retryAfterSeconds: number; metricsToken?: string; metricsPublishMs: number };
+  ops: { retryAfterSeconds: number; metricsPublishMs: number };
+  publicUrl: string;
+  /** null: no Jira configured (tickets can still be linked by key and filed by hand). */
+  jira: JiraConfig | null;
+  triage: { verifyDays: number; probablyFixedWindowDays: number; autoFiling: HubEnv['AUTO_FILING'] };
+}
+
+export interface JiraConfig {
+  url: string;
+  project: string;
+  projectId?: string;
+  issueType: string;
+  /** null: no credentials; the hub offers a prefilled create form instead. */
+  auth: { kind: 'token'; token: string } | { kind: 'basic'; user: string; password: string } | null;
+  regressionPolicy: HubEnv['JIRA_REGRESSION_POLICY'];
+  reopenTransition: string;
+  syncIntervalMs: number;
+  webhookSecret?: string;
 }
 
 /** The IP-to-country database shipped as an npm package (CC0, RIR whois + ASN data). */
@@ -104,6 +139,9 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const e = parsed.data;
   if (e.SEARCH_BACKEND === 'elasticsearch' && !e.ELASTICSEARCH_URL) {
     throw new ConfigError('invalid hub configuration: ELASTICSEARCH_URL: required when SEARCH_BACKEND=elasticsearch');
+  }
+  if (Boolean(e.JIRA_USER) !== Boolean(e.JIRA_PASSWORD)) {
+    throw new ConfigError('invalid hub configuration: JIRA_PASSWORD: JIRA_USER and JIRA_PASSWORD go together');
   }
   return {
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES },
@@ -138,6 +176,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         : { backend: 'postgres' },
     ingestToken: e.INGEST_TOKEN,
     adminToken: e.ADMIN_TOKEN,
+    access: { ingestMode: e.INGEST_TOKEN ? 'keys' : e.INGEST_MODE, metricsToken: e.METRICS_TOKEN, bootstrapAdmin: e.BOOTSTRAP_ADMIN },
     fleet: {
       liveWindowDays: e.LIVE_WINDOW_DAYS,
       statsMinHosts: e.STATS_MIN_HOSTS,
@@ -147,6 +186,25 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     machineIdKey: e.MACHINE_ID_KEY,
     geoipDbPath: e.GEOIP_DB_PATH === 'off' ? null : (e.GEOIP_DB_PATH ?? bundledGeoipDb()),
     trustedProxies: (e.TRUSTED_PROXIES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
-    ops: { retryAfterSeconds: e.RETRY_AFTER_SECONDS, metricsToken: e.METRICS_TOKEN, metricsPublishMs: e.METRICS_PUBLISH_MS },
+    ops: { retryAfterSeconds: e.RETRY_AFTER_SECONDS, metricsPublishMs: e.METRICS_PUBLISH_MS },
+    publicUrl: (e.HUB_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    jira: e.JIRA_URL
+      ? {
+          url: e.JIRA_URL.replace(/\/+$/, ''),
+          project: e.JIRA_PROJECT,
+          projectId: e.JIRA_PROJECT_ID,
+          issueType: e.JIRA_ISSUE_TYPE,
+          auth: e.JIRA_TOKEN
+            ? { kind: 'token', token: e.JIRA_TOKEN }
+            : e.JIRA_USER && e.JIRA_PASSWORD
+              ? { kind: 'basic', user: e.JIRA_USER, password: e.JIRA_PASSWORD }
+              : null,
+          regressionPolicy: e.JIRA_REGRESSION_POLICY,
+          reopenTransition: e.JIRA_REOPEN_TRANSITION,
+          syncIntervalMs: e.JIRA_SYNC_INTERVAL_MS,
+          webhookSecret: e.JIRA_WEBHOOK_SECRET,
+        }
+      : null,
+    triage: { verifyDays: e.TRIAGE_VERIFY_DAYS, probablyFixedWindowDays: e.PROBABLY_FIXED_WINDOW_DAYS, autoFiling: e.AUTO_FILING },
   };
 }

@@ -3,11 +3,13 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LiveTrendQuery, LiveTrendQuerySchema } from '../../../../libs/contracts/src';
 import { renderFleetStatsPage } from '../../../../libs/fleet-dashboard/src';
+import { Access } from '../access/access-policy';
 import { FleetStatsService } from './fleet-stats.service';
 
 /** The public statistics as a page for people: the same numbers as /api/v1/stats, no scripts. */
 @ApiTags('statistics')
 @Controller()
+@Access('public')
 export class FleetStatsPageController {
   constructor(private readonly stats: FleetStatsService) {}
 

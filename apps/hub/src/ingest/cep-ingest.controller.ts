@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, Post, Req, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -6,13 +6,13 @@ import type { CepIntakeAnswer } from '../../../../libs/contracts/src/cep';
 import { Access } from '../access/access-policy';
 import { AcceptsContent } from './accepted-content.guard';
 import { IntakeErrorFilter } from './intake-error.filter';
-import { IngestTokenGuard } from './ingest-token.guard';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
 
 /** CEP telemetry from `cep-agent`: report.tar.gz, idempotent by the manifest's report id. */
 @ApiTags('ingestion')
 @Controller('api/v1/cep-reports')
+@Access('ingest')
 export class CepIngestController {
   constructor(
     private readonly intake: ReportIntakeService,
@@ -23,7 +23,6 @@ export class CepIngestController {
   @HttpCode(202)
   @Access('ingest')
   @UseFilters(IntakeErrorFilter)
-  @UseGuards(IngestTokenGuard)
   @AcceptsContent('cepReport')
   @ApiOperation({ summary: 'CEP report.tar.gz (raw application/gzip body or multipart `file`); headers X-Report-Id, X-Host-Id' })
   @ApiConsumes('application/gzip', 'multipart/form-data')

@@ -12,7 +12,6 @@ import {
   Req,
   UploadedFile,
   UseFilters,
-  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
@@ -22,14 +21,15 @@ import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contr
 import { Access } from '../access/access-policy';
 import { AcceptsContent } from './accepted-content.guard';
 import { IntakeErrorFilter } from './intake-error.filter';
-import { IngestTokenGuard } from './ingest-token.guard';
 import { RawReportRepository } from './raw-report.repository';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
 
 /** The hub's native ingestion API (agent, test rigs, reporter-upload). */
+/** Anyone may send (unless INGEST_MODE=keys); the report id, unguessable, lets its sender read the outcome. */
 @ApiTags('ingestion')
 @Controller()
+@Access('ingest')
 export class CrashIngestController {
   constructor(
     private readonly intake: ReportIntakeService,
@@ -41,7 +41,6 @@ export class CrashIngestController {
   @HttpCode(202)
   @Access('ingest')
   @UseFilters(IntakeErrorFilter)
-  @UseGuards(IngestTokenGuard)
   @AcceptsContent('crashReport')
   @ApiOperation({ summary: 'Agent crash report: uReport v2 with host id, labels and an idempotency key (reportId)' })
   async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport, @Req() req: Request) {
@@ -53,7 +52,6 @@ export class CrashIngestController {
   @HttpCode(202)
   @Access('ingest')
   @UseFilters(IntakeErrorFilter)
-  @UseGuards(IngestTokenGuard)
   @AcceptsContent('crashArchive')
   @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`)' })
   @ApiConsumes('application/gzip', 'application/x-xz', 'application/x-bzip2', 'multipart/form-data')
@@ -74,7 +72,6 @@ export class CrashIngestController {
   @HttpCode(202)
   @Access('ingest')
   @UseFilters(IntakeErrorFilter)
-  @UseGuards(IngestTokenGuard)
   @AcceptsContent('upload')
   @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
   async upload(@Req() req: Request, @Headers() headers: Record<string, string>) {

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { JobQueue, QUEUES } from '../../../../libs/queue/src';
@@ -6,7 +6,6 @@ import { Access } from '../access/access-policy';
 import { RawReportRepository } from '../ingest/raw-report.repository';
 import { HubMetrics } from './hub-metrics.service';
 import { MetricsPublisher } from './metrics-publisher.service';
-import { MetricsTokenGuard } from './metrics-token.guard';
 import { liveGauges } from './queue-gauges';
 
 @ApiTags('operations')
@@ -21,7 +20,6 @@ export class MetricsController {
 
   @Get()
   @Access('metrics')
-  @UseGuards(MetricsTokenGuard)
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @ApiOperation({ summary: 'Prometheus metrics: report outcomes, queue depth and age, latencies, grouping, CEP collectors, HTTP' })
   async scrape(): Promise<string> {
