@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AccountsService } from '../../apps/hub/src/access/accounts.service';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { startTestHub, TestHub } from '../support/test-hub';
 
@@ -61,7 +62,7 @@ describe('API tokens: shown once, stored hashed, scoped, revocable', () => {
 
     // Demoting the owner demotes their tokens; disabling them ends their tokens.
     const strong = (await hub.as('qa').post('/api/v1/tokens').send({ name: 'qa work', scope: 'qa' }).expect(201)).body.token;
-    const accounts = hub.app().get((await import('../../apps/hub/src/access/accounts.service')).AccountsService);
+    const accounts = hub.app().get(AccountsService);
     const system = { kind: 'system', name: 'test' } as const;
     await accounts.setRole(system, hub.people.qa.username, 'viewer');
     expect((await merge(strong)).status).toBe(403);

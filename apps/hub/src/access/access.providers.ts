@@ -7,6 +7,7 @@ import { AccountRepository } from './account.repository';
 import { AccountsService } from './accounts.service';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuditTrail } from './audit-trail.service';
+import { OidcService } from './oidc.service';
 import { PrincipalResolver } from './principal-resolver.service';
 import { RigKeyRepository } from './rig-key.repository';
 import { RigKeysService } from './rig-keys.service';
@@ -33,6 +34,7 @@ export const accessApiProviders: Provider[] = [
   RigKeysService,
   SessionRepository,
   SessionsService,
+  OidcService,
 ];
 
 export const accessControllers = [AuditController, SessionController, SignInController, ApiTokensController, RigKeysController];
