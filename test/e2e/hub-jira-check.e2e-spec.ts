@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FakeJira } from '../support/fake-jira';
 
-const CLI = join(__dirname, '../../dist/apps/hub/src/cli/hub-cli.js');
+const CLI = join(__dirname, '../../dist/apps/hub/src/cli/hub.js');
 const run = promisify(execFile);
 
 async function hub(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
