@@ -55,6 +55,8 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
   app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
+  // Console forms post urlencoded (they work without JavaScript); they are small.
+  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.useGlobalPipes(new StandardSchemaValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -6,6 +6,10 @@ import { CandidateHardwareRepository } from './candidates/candidate-hardware.rep
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { HUB_CONFIG } from './config/hub-config.provider';
+import { ConsoleAssetsController } from './console/console-assets.controller';
+import { ConsoleController } from './console/console.controller';
+import { ConsoleRepository } from './console/console.repository';
+import { ConsoleService } from './console/console.service';
 import { DatabaseModule } from './database/database.module';
 import { CandidateRepository } from './grouping/candidate.repository';
 import { CrashGroupingService } from './grouping/crash-grouping.service';
@@ -68,6 +72,8 @@ export class HubModule {
       FleetStatsService,
       HostsService,
       HostErasureRepository,
+      ConsoleService,
+      ConsoleRepository,
     ];
     const worker: Provider[] = [
       CrashProcessingService,
@@ -83,7 +89,7 @@ export class HubModule {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ConsoleController, ConsoleAssetsController]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

@@ -2,12 +2,15 @@ import { Controller, Get, Query, Redirect, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LiveTrendQuery, LiveTrendQuerySchema } from '../../../../libs/contracts/src';
+import { CONSOLE_CSP } from '../../../../libs/console-pages/src/layout';
 import { renderFleetStatsPage } from '../../../../libs/fleet-dashboard/src';
+import { Access } from '../access/access-policy';
 import { FleetStatsService } from './fleet-stats.service';
 
 /** The public statistics as a page for people: the same numbers as /api/v1/stats, no scripts. */
 @ApiTags('statistics')
 @Controller()
+@Access('public')
 export class FleetStatsPageController {
   constructor(private readonly stats: FleetStatsService) {}
 
@@ -27,7 +30,7 @@ export class FleetStatsPageController {
     res.set({
       'Content-Type': 'text/html; charset=utf-8',
       // Values on the page come from hosts; even if one slipped past escaping, nothing could run.
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'Content-Security-Policy': CONSOLE_CSP,
       'Cache-Control': 'public, max-age=300',
     });
     return html;
