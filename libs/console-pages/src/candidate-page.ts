@@ -98,7 +98,7 @@ function thread(v: CandidatePageView): SafeHtml {
         .join('\n')}</pre></details>`
     : html`<p class="muted">Raw backtrace unavailable${t.rawError ? `: ${t.rawError}` : ''}.</p>`;
   return html`<p class="muted">From report <a href="/reports/${t.reportId}">${shortId(t.reportId)}</a>, innermost frame first; marked frames form the grouping signature.</p>
-<div class="table-wrap"><table class="thread"><caption class="sr-only">Normalized crash thread</caption>
+<div class="table-wrap" tabindex="0"><table class="thread"><caption class="sr-only">Normalized crash thread</caption>
 <thead><tr><th scope="col" class="num">#</th><th scope="col">Function</th><th scope="col">Module</th><th scope="col">File:line</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 ${raw}`;
@@ -107,7 +107,7 @@ ${raw}`;
 function crashRates(v: CandidatePageView): SafeHtml {
   if (!v.crashRates.length) return emptyState('No report came from a host with a known product version.');
   const max = Math.max(...v.crashRates.map((r) => (r.liveHosts ? (r.reports / r.liveHosts) * 1000 : 0)), 0);
-  return html`<div class="table-wrap"><table class="rates"><caption class="sr-only">Crash rate per product version</caption>
+  return html`<div class="table-wrap" tabindex="0"><table class="rates"><caption class="sr-only">Crash rate per product version</caption>
 <thead><tr><th scope="col">Product version</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Live hosts</th><th scope="col" class="num">Reports per 1,000 live hosts</th><th scope="col"><span class="sr-only">Bar</span></th></tr></thead>
 <tbody>${v.crashRates.map((r) => {
     const rate = r.liveHosts ? (r.reports / r.liveHosts) * 1000 : null;
@@ -127,7 +127,7 @@ function hardware(v: CandidatePageView): SafeHtml {
 <td class="bar-cell">${shareBar(r.clusterShare ?? 0, `cluster ${formatShare(r.clusterShare ?? 0)}`)}${shareBar(r.fleetShare ?? 0, `fleet ${r.fleetShare === null ? 'unknown' : formatShare(r.fleetShare)}`)}</td></tr>`,
   );
   return html`<p class="muted">${formatCount(h.hosts)} crashing host${h.hosts === 1 ? '' : 's'} against ${formatCount(h.liveServers)} live servers; most over-represented first. Upper bar: share among this candidate's hosts; lower bar: share of the live fleet.</p>
-<div class="table-wrap"><table class="hardware"><caption class="sr-only">Hardware over-representation</caption>
+<div class="table-wrap" tabindex="0"><table class="hardware"><caption class="sr-only">Hardware over-representation</caption>
 <thead><tr><th scope="col">Attribute</th><th scope="col">Value</th><th scope="col" class="num">Hosts</th><th scope="col" class="num">Share here</th><th scope="col" class="num">Share in fleet</th><th scope="col" class="num">Lift</th><th scope="col"><span class="sr-only">Bars</span></th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
 }
@@ -145,10 +145,10 @@ function reports(v: CandidatePageView): SafeHtml {
 <td class="small">${hardwareSummary(x.hardwareAttrs)}</td>
 <td class="small">${labelList(x.labels)}</td>
 <td class="small">${groupingExplanation(x.grouping)}</td>
-${v.canMerge && r.total > 1 ? html`<td><form method="post" action="${base}/split"><input type="hidden" name="reportId" value="${x.id}"><button type="submit" class="secondary" aria-label="Split report ${shortId(x.id)} out">Split out</button></form></td>` : ''}
+${v.canMerge && r.total > 1 ? html`<td><form method="post" action="${base}/split"><input type="hidden" name="reportId" value="${x.id}"><button type="submit" class="secondary">Split out<span class="sr-only"> report ${shortId(x.id)}</span></button></form></td>` : ''}
 </tr>`,
   );
-  return html`<div class="table-wrap"><table class="reports"><caption class="sr-only">Reports</caption>
+  return html`<div class="table-wrap" tabindex="0"><table class="reports"><caption class="sr-only">Reports</caption>
 <thead><tr><th scope="col">Report</th><th scope="col">Version / kernel</th><th scope="col">Host hardware</th><th scope="col">Labels</th><th scope="col">Why grouped</th>${v.canMerge && r.total > 1 ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead>
 <tbody>${rows}</tbody></table></div>
 <nav class="pager" aria-label="Report pages">${prev} <span>${formatCount(r.offset + 1)}–${formatCount(r.offset + r.items.length)} of ${formatCount(r.total)}</span> ${next}</nav>`;
@@ -156,11 +156,11 @@ ${v.canMerge && r.total > 1 ? html`<td><form method="post" action="${base}/split
 
 function similar(v: CandidatePageView): SafeHtml {
   if (!v.similar.length) return emptyState('No other open candidate of this kind is near.');
-  return html`<div class="table-wrap"><table class="similar"><caption class="sr-only">Similar candidates</caption>
+  return html`<div class="table-wrap" tabindex="0"><table class="similar"><caption class="sr-only">Similar candidates</caption>
 <thead><tr><th scope="col">Candidate</th><th scope="col" class="num">Distance</th><th scope="col" class="num">Reports</th>${v.canMerge ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead>
 <tbody>${v.similar.map(
     (s) => html`<tr data-candidate="${s.id}"><td><a href="/candidates/${s.id}">${s.signatureText}</a></td><td class="num">${formatDistance(s.distance)}</td><td class="num">${formatCount(s.reportCount)}</td>
-${v.canMerge ? html`<td><form method="post" action="/candidates/${v.candidate.id}/merge"><input type="hidden" name="sourceId" value="${s.id}"><button type="submit" class="secondary" aria-label="Merge ${s.signatureText} into this candidate">Merge into this</button></form></td>` : ''}</tr>`,
+${v.canMerge ? html`<td><form method="post" action="/candidates/${v.candidate.id}/merge"><input type="hidden" name="sourceId" value="${s.id}"><button type="submit" class="secondary">Merge into this<span class="sr-only"> candidate: ${s.signatureText}</span></button></form></td>` : ''}</tr>`,
   )}</tbody></table></div>`;
 }
 

@@ -74,7 +74,7 @@ ${canMerge ? html`<td><input type="checkbox" name="ids" value="${item.id}" form=
 function results(v: CandidateQueueView) {
   const chips = activeFilters(v.form);
   const table = v.items.length
-    ? html`<div class="table-wrap"><table class="queue">
+    ? html`<div class="table-wrap" tabindex="0"><table class="queue">
 <caption class="sr-only">Candidates</caption>
 <thead><tr>${v.canMerge ? html`<th scope="col"><span class="sr-only">Select</span></th>` : ''}<th scope="col">Candidate</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Hosts</th><th scope="col" class="num">Hot</th><th scope="col">Last seen</th><th scope="col">Last 30 days</th></tr></thead>
 <tbody>${v.items.map((i) => row(i, v.canMerge))}</tbody></table></div>`

@@ -26,7 +26,7 @@ ${Object.entries(v.suggestions).map(([name, values]) => datalist(`dl-${name}`, v
 <div class="actions"><button type="submit">Search</button> <a href="/hardware">Clear</a></div>
 </form>`;
   const values = asked
-    ? html`<div class="table-wrap"><table class="values"><caption>Live servers with each value (of ${formatCount(v.liveServers)})</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table class="values"><caption>Live servers with each value (of ${formatCount(v.liveServers)})</caption>
 <thead><tr><th scope="col">Attribute</th><th scope="col">Value</th><th scope="col" class="num">Live servers</th><th scope="col" class="num">Share</th></tr></thead>
 <tbody>${v.values.map(
         (x) => html`<tr data-attribute="${x.attribute}" data-value="${x.value}"><td>${x.attribute}</td><td>${x.value}</td><td class="num" data-live="${x.liveHosts ?? ''}">${x.liveHosts === null ? 'none reported' : formatCount(x.liveHosts)}</td><td class="num">${x.liveHosts === null || !v.liveServers ? '–' : formatShare(x.liveHosts / v.liveServers)}</td></tr>`,
@@ -35,7 +35,7 @@ ${Object.entries(v.suggestions).map(([name, values]) => datalist(`dl-${name}`, v
   const clusters = !asked
     ? emptyState('Choose hardware values above, e.g. CPU vendor AMD and disk kind nvme.')
     : v.clusters.length
-      ? html`<div class="table-wrap"><table class="clusters"><caption class="sr-only">Crash clusters on this hardware</caption>
+      ? html`<div class="table-wrap" tabindex="0"><table class="clusters"><caption class="sr-only">Crash clusters on this hardware</caption>
 <thead><tr><th scope="col">Candidate</th><th scope="col" class="num">Matching reports</th><th scope="col" class="num">Matching hosts</th><th scope="col" class="num">All reports</th></tr></thead>
 <tbody>${v.clusters.map(
           (c) => html`<tr data-candidate="${c.id}"><td><a href="/candidates/${c.id}">${c.signatureText}</a><div class="muted small">${c.family} · ${c.component} · <code>${shortId(c.id)}</code></div></td><td class="num">${formatCount(c.matchedReports)}</td><td class="num">${formatCount(c.matchedHosts)}</td><td class="num">${formatCount(c.reportCount)}</td></tr>`,

@@ -47,7 +47,7 @@ function attributeTable(attrs: readonly string[], caption: string): SafeHtml {
     const at = a.indexOf('=');
     return html`<tr><th scope="row">${attributeLabel(a.slice(0, at))}</th><td>${a.slice(at + 1)}</td></tr>`;
   });
-  return html`<div class="table-wrap"><table class="attrs"><caption class="sr-only">${caption}</caption><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="table-wrap" tabindex="0"><table class="attrs"><caption class="sr-only">${caption}</caption><tbody>${rows}</tbody></table></div>`;
 }
 
 /** One stored report: status and reason, what it said, the host profile at crash time, why grouped. */

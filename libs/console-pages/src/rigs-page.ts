@@ -26,7 +26,7 @@ function labelLink(name: string, value: string | null) {
 /** Crashes from test rigs by rig, build and test run; what each run found first. */
 export function renderRigsPage(v: RigsView): string {
   const table = v.runs.length
-    ? html`<div class="table-wrap"><table class="runs"><caption class="sr-only">Crashes by rig, build and test run</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table class="runs"><caption class="sr-only">Crashes by rig, build and test run</caption>
 <thead><tr><th scope="col">Rig</th><th scope="col">Build</th><th scope="col">Test run</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Candidates</th><th scope="col" class="num">New in this run</th><th scope="col">Last crash</th></tr></thead>
 <tbody>${v.runs.map(
         (r) => html`<tr data-run="${r.testRun ?? ''}"><td>${labelLink('rig', r.rig)}</td><td>${labelLink('build', r.build)}</td><td>${labelLink('test_run', r.testRun)}</td><td class="num">${formatCount(r.reports)}</td><td class="num">${formatCount(r.candidates)}</td><td class="num" data-new="${r.newCandidates}">${formatCount(r.newCandidates)}</td><td>${formatTime(r.lastCrash)}</td></tr>`,

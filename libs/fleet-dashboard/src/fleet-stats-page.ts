@@ -32,7 +32,7 @@ function attributeTable(a: PublishedAttribute, k: number): SafeHtml {
     rows.push(restRow(`${formatCount(a.suppressed.cells)} values held back (fewer than ${k} servers each, or needed to hide one)`, hosts));
   }
   if (rows.length === 0) rows.push(restRow('no servers report this yet', ''));
-  return html`<div class="table-wrap"><table class="breakdown" data-attribute="${a.attribute}">
+  return html`<div class="table-wrap" tabindex="0"><table class="breakdown" data-attribute="${a.attribute}">
 <caption>${attributeLabel(a.attribute)}</caption>
 <thead><tr><th scope="col">Value</th><th scope="col" class="num">Servers</th><th scope="col" class="num">Share of live servers</th><th scope="col"><span class="sr-only">Bar</span></th></tr></thead>
 <tbody>${rows}</tbody>
