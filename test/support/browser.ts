@@ -51,6 +51,7 @@ export function overflowingElements(page: Page): Promise<string[]> {
         out.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' right=' + Math.round(r.right));
       }
     }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('document scrollWidth=' + document.documentElement.scrollWidth);
     return out.slice(0, 10);
   })()`);
 }
