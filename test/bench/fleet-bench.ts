@@ -7,7 +7,7 @@ import { freePort, spawnHub } from '../support/processes';
 import type { BenchOptions } from './bench-options';
 import { CepThroughputResult, measureCepThroughput } from './cep-throughput';
 import { RARE_CPU } from './fleet-model';
-import { EndpointTiming, explainSearch, PlanEvidence, SearchProbe, searchPath, tableSizes, TableSize, timeEndpoint, timeStats } from './fleet-queries';
+import { BENCH_ADMIN_TOKEN, BENCH_AUTH, EndpointTiming, explainSearch, PlanEvidence, SearchProbe, searchPath, tableSizes, TableSize, timeEndpoint, timeStats } from './fleet-queries';
 import { FleetSeedResult, rollupMismatches, seedFleet } from './fleet-seeder';
 import type { MemorySampler } from './memory-sampler';
 import { createScratchDatabase, deleteRedisPrefix, REDIS_URL } from './scratch-services';
@@ -83,7 +83,7 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
 
   const prefix = `hub-bench-fleet-${process.pid}`;
   teardown.defer(`delete Redis keys ${prefix}:*`, () => deleteRedisPrefix(prefix));
-  const env = { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, LOG_FORMAT: 'json', TRUSTED_PROXIES: '127.0.0.1' };
+  const env = { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, LOG_FORMAT: 'json', TRUSTED_PROXIES: '127.0.0.1', ADMIN_TOKEN: BENCH_ADMIN_TOKEN };
   const port = await freePort();
   const api = await spawnHub('main', { ...env, HUB_ROLE: 'api', PORT: String(port) }, /hub listening/);
   teardown.defer('stop fleet hub api', () => api.stop());
@@ -114,7 +114,7 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
   console.log('fleet: timing endpoints');
   const requests = options.fleetRequests;
   const planted = seed.planted;
-  const hardware = await fetch(`${baseUrl}/api/v1/candidates/${planted.candidateId}/hardware`).then((r) => r.json() as Promise<{ rows: Row[] }>);
+  const hardware = await fetch(`${baseUrl}/api/v1/candidates/${planted.candidateId}/hardware`, { headers: BENCH_AUTH }).then((r) => r.json() as Promise<{ rows: Row[] }>);
   const rank = hardware.rows.findIndex((r) => r.attribute === planted.attribute && r.value === planted.value) + 1;
   const correlation = {
     ok: rank === 1,

@@ -43,6 +43,10 @@ interface PlanNode {
 
 export const GIN_INDEX = 'crash_hardware_attr_ids_idx';
 
+/** The bench's hub runs with this ADMIN_TOKEN; QA views need a role, public ones ignore it. */
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+export const BENCH_AUTH = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
+
 /** Sequential requests (one client, as a person clicking): warm-up first, then `requests` timed ones. */
 export async function timeEndpoint(
   baseUrl: string,
@@ -54,7 +58,7 @@ export async function timeEndpoint(
 ): Promise<EndpointTiming> {
   const get = async () => {
     const started = performance.now();
-    const res = await fetch(`${baseUrl}${path}`);
+    const res = await fetch(`${baseUrl}${path}`, { headers: BENCH_AUTH });
     const text = await res.text();
     return { ms: performance.now() - started, status: res.status, text, json: (res.headers.get('content-type') ?? '').includes('json') };
   };

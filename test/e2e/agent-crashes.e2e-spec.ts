@@ -148,7 +148,7 @@ describe('agent crash collection against the real hub', () => {
       for (const c of proxy.captured) {
         const id = reportIdOf(c);
         await hub.settled(id);
-        const status = await hub.http.get(`/api/v1/reports/${id}`).expect(200);
+        const status = await hub.http.get(`/api/v1/reports/${id}`).set('authorization', `Bearer ${TOKEN}`).expect(200);
         expect({ id, status: status.body.status, reason: status.body.rejectReason }).toEqual({ id, status: 'processed', reason: null });
         const text = wireText(c).toLowerCase();
         for (const secret of [...Object.values(PLANTED), ...ANACONDA_SECRETS, ...UPSTREAM_SECRETS]) expect(text).not.toContain(secret.toLowerCase());
@@ -185,13 +185,13 @@ describe('agent crash collection against the real hub', () => {
       const appeared = Date.now();
       renameSync(path.join(d.abrt, `${name}.new`), path.join(d.abrt, name));
       const id = crashReportId(hostId, `abrt:${path.join(d.abrt, name)}`, 1);
-      await waitFor(async () => ((await hub.http.get(`/api/v1/reports/${id}`)).body.status === 'processed' ? true : undefined), 5_000, 'the rig crash to be processed');
+      await waitFor(async () => ((await hub.http.get(`/api/v1/reports/${id}`).set('authorization', `Bearer ${TOKEN}`)).body.status === 'processed' ? true : undefined), 5_000, 'the rig crash to be processed');
       const elapsed = Date.now() - appeared;
       expect(elapsed).toBeLessThan(5_000);
 
-      const search = await hub.http.get('/api/v1/candidates').query({ label: `test_run=${labels.CEP_TEST_RUN_ID}` }).expect(200);
+      const search = await hub.as('viewer').get('/api/v1/candidates').query({ label: `test_run=${labels.CEP_TEST_RUN_ID}` }).expect(200);
       expect(search.body.items).toHaveLength(1);
-      const candidate = await hub.http.get(`/api/v1/candidates/${search.body.items[0].id}`).expect(200);
+      const candidate = await hub.as('viewer').get(`/api/v1/candidates/${search.body.items[0].id}`).expect(200);
       const expected = { rig: labels.CEP_RIG_NAME, test_run: labels.CEP_TEST_RUN_ID, build: labels.CEP_BUILD, test_name: labels.CEP_TEST_NAME };
       for (const [name, value] of Object.entries(expected)) expect(candidate.body.counts.byLabel).toContainEqual({ name, value, reports: 1 });
       expect(candidate.body.reports.find((r: { id: string }) => r.id === id).labels).toEqual(expected);
@@ -227,7 +227,7 @@ describe('agent crash collection against the real hub', () => {
       const rows: Array<{ id: string; candidate_id: string }> = await hub.db.query('SELECT id, candidate_id FROM crash_report WHERE id = ANY($1)', [ids]);
       expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
       for (const row of rows) {
-        const candidate = await hub.http.get(`/api/v1/candidates/${row.candidate_id}`).expect(200);
+        const candidate = await hub.as('viewer').get(`/api/v1/candidates/${row.candidate_id}`).expect(200);
         expect(candidate.body.reports.filter((r: { id: string }) => r.id === row.id)).toHaveLength(1);
       }
       // A third run finds nothing new.

@@ -4,8 +4,6 @@ import { CHROMIUM, launchChromium, overflowingElements, screenshotBothWidths, se
 import { candidateOf, seedConsole, STACKS, type SeededConsole } from '../support/console-seed';
 import { startTestHub, TestHub } from '../support/test-hub';
 
-const ADMIN_TOKEN = 'console-browser-admin-token';
-
 /**
  * The console in real Chromium: a QA engineer filters by hardware, reads a candidate, merges a
  * similar one and splits a report out, with axe and screenshots at 1280 and 390 px on every page.
@@ -20,10 +18,10 @@ describe('console in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    hub = await startTestHub('consolebrowser', { ADMIN_TOKEN });
+    hub = await startTestHub('consolebrowser');
     seed = await seedConsole(hub);
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: WIDTHS.desktop, extraHTTPHeaders: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    context = await browser.newContext({ viewport: WIDTHS.desktop, extraHTTPHeaders: { Authorization: `Bearer ${hub.people.qa.token}` } });
     page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -50,6 +48,7 @@ describe('console in Chromium', () => {
 
   it('filters the queue by a hardware value, by keyboard, and the URL holds the view', async () => {
     await page.goto(`${hub.url}/candidates`);
+    expect(await page.locator('header .who').innerText()).toBe(`${hub.people.qa.username}/tests (qa)`);
     expect(await page.locator('tr[data-candidate]').count()).toBe(4);
     await checkPage('candidates');
     await page.focus('#f-cpuVendor');

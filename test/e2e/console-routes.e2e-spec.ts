@@ -2,14 +2,12 @@ import { CONSOLE_CSP } from '../../libs/console-pages/src/layout';
 import { candidateOf, seedConsole, type SeededConsole } from '../support/console-seed';
 import { startTestHub, TestHub } from '../support/test-hub';
 
-const ADMIN = { Authorization: 'Bearer console-routes-admin-token' };
-
 describe('console routes', () => {
   let hub: TestHub;
   let seed: SeededConsole;
 
   beforeAll(async () => {
-    hub = await startTestHub('consoleroutes', { ADMIN_TOKEN: 'console-routes-admin-token' });
+    hub = await startTestHub('consoleroutes');
     seed = await seedConsole(hub);
   });
   afterAll(async () => hub.close());
@@ -17,7 +15,7 @@ describe('console routes', () => {
   it('serves every page as HTML under the strict CSP, never cached', async () => {
     const amd = await candidateOf(hub, seed.reports.amd[0]);
     for (const path of ['/candidates', '/candidates?cpuVendor=AMD&sort=hot&limit=25', `/candidates/${amd}`, `/candidates/${amd}?reports=1`, '/hardware', '/hardware?diskKind=nvme', `/reports/${seed.reports.amd[0]}`, '/rigs']) {
-      const res = await hub.http.get(path).set(ADMIN).expect(200);
+      const res = await hub.as('viewer').get(path).expect(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
       expect(res.headers['cache-control']).toBe('no-store');
@@ -37,44 +35,76 @@ describe('console routes', () => {
   });
 
   it('answers bad ids and unknown things with an HTML error page and the right status', async () => {
-    const bad = await hub.http.get('/candidates/not-a-uuid').set(ADMIN).expect(400);
+    const bad = await hub.as('viewer').get('/candidates/not-a-uuid').expect(400);
     expect(bad.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(bad.headers['content-security-policy']).toBe(CONSOLE_CSP);
-    const missing = await hub.http.get('/candidates/00000000-0000-4000-8000-000000000000').set(ADMIN).expect(404);
+    const missing = await hub.as('viewer').get('/candidates/00000000-0000-4000-8000-000000000000').expect(404);
     expect(missing.text).toContain('candidate 00000000-0000-4000-8000-000000000000 not found');
-    await hub.http.get('/reports/00000000-0000-4000-8000-000000000000').set(ADMIN).expect(404);
+    await hub.as('viewer').get('/reports/00000000-0000-4000-8000-000000000000').expect(404);
   });
 
   it('shows a refused filter back with its reason instead of results', async () => {
-    const res = await hub.http.get('/candidates?label=no-equals-sign').set(ADMIN).expect(200);
+    const res = await hub.as('developer').get('/candidates?label=no-equals-sign').expect(200);
     expect(res.text).toContain('label filter is name=value');
     expect(res.text).toContain('value="no-equals-sign"');
     expect(res.text).not.toContain('data-candidate=');
   });
 
+  it('lets only signed-in people read, and only QA change grouping', async () => {
+    const amd = await candidateOf(hub, seed.reports.amd[0]);
+    const twin = await candidateOf(hub, seed.reports.amdTwin[0]);
+    for (const path of ['/candidates', `/candidates/${amd}`, '/hardware', `/reports/${seed.reports.amd[0]}`, '/rigs']) {
+      const anonymous = await hub.http.get(path).expect(401);
+      expect(anonymous.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(anonymous.text).not.toContain('amd_parse_entry');
+    }
+    // Public: the statistics page and the console's own files.
+    await hub.http.get('/stats').expect(200);
+    await hub.http.get('/assets/console.css').expect(200);
+    const before = await hub.snapshot();
+    for (const role of ['viewer', 'developer'] as const) {
+      const page = await hub.as(role).get(`/candidates/${amd}`).expect(200);
+      // An API token is named after its owner and itself.
+      expect(page.text).toContain(`<div class="who"><span>${hub.people[role].username}/tests <span class="muted">(${role})</span>`);
+      expect(page.text).not.toContain('Merge into this');
+      expect(page.text).not.toContain('Split out');
+      expect((await hub.as(role).get('/candidates').expect(200)).text).not.toContain('Merge selected');
+      await hub.as(role).post(`/candidates/${amd}/merge`).type('form').send({ sourceId: twin }).expect(403);
+      await hub.as(role).post(`/candidates/${amd}/split`).type('form').send({ reportId: seed.reports.amd[0] }).expect(403);
+      await hub.as(role).post('/candidates/merge').type('form').send(`ids=${amd}&ids=${twin}`).expect(403);
+    }
+    await hub.http.post(`/candidates/${amd}/merge`).type('form').send({ sourceId: twin }).expect(401);
+    expect(await hub.snapshot()).toEqual(before);
+    const qa = await hub.as('qa').get(`/candidates/${amd}`).expect(200);
+    expect(qa.text).toContain('Merge into this');
+    expect(qa.text).toContain('Split out');
+  });
+
   it('refuses malformed forms with 400 and changes nothing', async () => {
     const amd = await candidateOf(hub, seed.reports.amd[0]);
     const before = await hub.snapshot();
-    await hub.http.post(`/candidates/${amd}/merge`).set(ADMIN).type('form').send({ sourceId: 'nope' }).expect(400);
-    await hub.http.post(`/candidates/${amd}/split`).set(ADMIN).type('form').send({}).expect(400);
-    await hub.http.post('/candidates/merge').set(ADMIN).type('form').send({ ids: amd }).expect(400);
+    await hub.as('qa').post(`/candidates/${amd}/merge`).type('form').send({ sourceId: 'nope' }).expect(400);
+    await hub.as('qa').post(`/candidates/${amd}/split`).type('form').send({}).expect(400);
+    await hub.as('qa').post('/candidates/merge').type('form').send({ ids: amd }).expect(400);
     expect(await hub.snapshot()).toEqual(before);
   });
 
   it('merges selected candidates with POST-redirect-GET into the one with the most reports', async () => {
     const amd = await candidateOf(hub, seed.reports.amd[0]);
     const twin = await candidateOf(hub, seed.reports.amdTwin[0]);
-    const res = await hub.http.post('/candidates/merge').set(ADMIN).type('form').send(`ids=${twin}&ids=${amd}`).expect(303);
+    const res = await hub.as('qa').post('/candidates/merge').type('form').send(`ids=${twin}&ids=${amd}`).expect(303);
     expect(res.headers.location).toBe(`/candidates/${amd}?done=merged-selected`);
     expect(await candidateOf(hub, seed.reports.amdTwin[0])).toBe(amd);
-    const page = await hub.http.get(res.headers.location).set(ADMIN).expect(200);
+    const page = await hub.as('qa').get(res.headers.location).expect(200);
     expect(page.text).toContain('Merged the selected candidates');
     expect(page.text).toContain(`data-reports="${seed.reports.amd.length + seed.reports.amdTwin.length}"`);
+    const audit: Array<{ action: string; actor_name: string }> = await hub.db.query(`SELECT action, actor_name FROM audit_event WHERE action = 'candidate.merge'`);
+    expect(audit).toEqual([{ action: 'candidate.merge', actor_name: `${hub.people.qa.username}/tests` }]);
   });
 
   it('splits with POST-redirect-GET to the new candidate', async () => {
     const intel = await candidateOf(hub, seed.reports.intel[0]);
-    const res = await hub.http.post(`/candidates/${intel}/split`).set(ADMIN).type('form').send({ reportId: seed.reports.intelVariant[0] }).expect(303);
+    const res = await hub.as('qa').post(`/candidates/${intel}/split`).type('form').send({ reportId: seed.reports.intelVariant[0] }).expect(303);
     const created = await candidateOf(hub, seed.reports.intelVariant[0]);
     expect(created).not.toBe(intel);
     expect(res.headers.location).toBe(`/candidates/${created}?done=split`);

@@ -108,7 +108,7 @@ describe('grouping crashes into bug candidates', () => {
     const manifest: CorpusEntry[] = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8'));
     const o0 = manifest.find((e) => e.bug === 'ploop/find_delta-use-after-free' && e.variant === 'O0')!;
     const candidate = await candidateOf(hub, await ingest(hub, corpusElements(o0)));
-    const detail = await hub.http.get(`/api/v1/candidates/${candidate}`).expect(200);
+    const detail = await hub.as('viewer').get(`/api/v1/candidates/${candidate}`).expect(200);
     const methods = new Set(detail.body.reports.map((r: { grouping: { method: string } }) => r.grouping.method));
     expect(methods).toEqual(new Set(['new-candidate', 'exact-signature', 'near-duplicate']));
     const near = detail.body.reports.find((r: { grouping: { method: string } }) => r.grouping.method === 'near-duplicate');
@@ -125,16 +125,16 @@ describe('grouping crashes into bug candidates', () => {
     const b = await candidateOf(hub, await ingest(hub, report('beta')));
     expect(a).not.toBe(b);
 
-    const merged = await hub.http.post(`/api/v1/candidates/${a}/merge`).send({ sourceId: b, note: 'same root cause' }).expect(200);
+    const merged = await hub.as('qa').post(`/api/v1/candidates/${a}/merge`).send({ sourceId: b, note: 'same root cause' }).expect(200);
     expect(merged.body.reportCount).toBe(2);
     const later = await ingest(hub, report('beta'));
     expect(await candidateOf(hub, later)).toBe(a);
-    const laterDetail = await hub.http.get(`/api/v1/candidates/${a}`).expect(200);
+    const laterDetail = await hub.as('viewer').get(`/api/v1/candidates/${a}`).expect(200);
     const laterReport = laterDetail.body.reports.find((r: { id: string }) => r.id === later);
     expect(laterReport.grouping).toMatchObject({ method: 'merge-rule', via: b });
 
     const alphaReport = laterDetail.body.reports.find((r: { signatureText: string }) => r.signatureText.includes('alpha'));
-    const split = await hub.http.post(`/api/v1/candidates/${a}/split`).send({ reportId: alphaReport.id }).expect(200);
+    const split = await hub.as('qa').post(`/api/v1/candidates/${a}/split`).send({ reportId: alphaReport.id }).expect(200);
     expect(split.body.id).not.toBe(a);
     const afterSplit = await ingest(hub, report('alpha'));
     expect(await candidateOf(hub, afterSplit)).toBe(split.body.id);
@@ -165,27 +165,27 @@ describe('grouping crashes into bug candidates', () => {
     await core('often', '1.1', '3.10.0-1160.vz7');
     const rare = await core('rare', '2.0', '4.18.0-vz8');
 
-    const all = await hub.http.get('/api/v1/candidates').query({ component: 'vzfilter', sort: 'count' }).expect(200);
+    const all = await hub.as('viewer').get('/api/v1/candidates').query({ component: 'vzfilter', sort: 'count' }).expect(200);
     expect(all.body.items.map((c: { signatureText: string }) => c.signatureText.split(': ')[1].split(' |')[0])).toEqual(['often_crash', 'rare_crash']);
     expect(all.body.items[0].reportCount).toBe(3);
 
-    const byVersion = await hub.http.get('/api/v1/candidates').query({ component: 'vzfilter', packageVersion: '2.0-1.vz7' }).expect(200);
+    const byVersion = await hub.as('viewer').get('/api/v1/candidates').query({ component: 'vzfilter', packageVersion: '2.0-1.vz7' }).expect(200);
     expect(byVersion.body.total).toBe(1);
     expect(byVersion.body.items[0].id).toBe(await candidateOf(hub, rare));
 
-    const byKernel = await hub.http.get('/api/v1/candidates').query({ kernel: '3.10.0-1160.vz7' }).expect(200);
+    const byKernel = await hub.as('viewer').get('/api/v1/candidates').query({ kernel: '3.10.0-1160.vz7' }).expect(200);
     expect(byKernel.body.items.map((c: { component: string }) => c.component)).toEqual(['vzfilter']);
 
-    const byFunction = await hub.http.get('/api/v1/candidates').query({ function: 'rare_cra' }).expect(200);
+    const byFunction = await hub.as('viewer').get('/api/v1/candidates').query({ function: 'rare_cra' }).expect(200);
     expect(byFunction.body.total).toBe(1);
 
-    const byLabel = await hub.http.get('/api/v1/candidates').query({ label: 'rig=rig-7' }).expect(200);
+    const byLabel = await hub.as('viewer').get('/api/v1/candidates').query({ label: 'rig=rig-7' }).expect(200);
     expect(byLabel.body.items.map((c: { component: string }) => c.component)).toEqual(['vzfilter']);
 
-    const hash = await hub.http.get('/api/v1/candidates/by-hash/dup-rare').expect(200);
+    const hash = await hub.as('viewer').get('/api/v1/candidates/by-hash/dup-rare').expect(200);
     expect(hash.body.candidateIds).toEqual([await candidateOf(hub, rare)]);
 
-    const detail = await hub.http.get(`/api/v1/candidates/${all.body.items[0].id}`).expect(200);
+    const detail = await hub.as('viewer').get(`/api/v1/candidates/${all.body.items[0].id}`).expect(200);
     expect(detail.body.counts.byPackageVersion).toEqual([
       { value: '1.0-1.vz7', reports: 2 },
       { value: '1.1-1.vz7', reports: 1 },
@@ -194,7 +194,7 @@ describe('grouping crashes into bug candidates', () => {
       expect.arrayContaining([{ name: 'rig', value: 'rig-7', reports: 1 }]),
     );
 
-    const bad = await hub.http.get('/api/v1/candidates').query({ sort: 'sideways' });
+    const bad = await hub.as('viewer').get('/api/v1/candidates').query({ sort: 'sideways' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/sort/);
   });

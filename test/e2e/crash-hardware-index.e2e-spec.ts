@@ -84,17 +84,17 @@ describe('crash_hardware and candidate_host.attr_ids, the hardware views\' copie
     expect(a).not.toBe(b);
     await expectNoDrift(hub);
 
-    await hub.http.post(`/api/v1/candidates/${a}/merge`).send({ sourceId: b }).expect(200);
+    await hub.as('qa').post(`/api/v1/candidates/${a}/merge`).send({ sourceId: b }).expect(200);
     expect((await crashRows(hub, [beta])).get(beta)!.candidate_id).toBe(a);
     await expectNoDrift(hub);
 
-    const split = await hub.http.post(`/api/v1/candidates/${a}/split`).send({ reportId: beta }).expect(200);
+    const split = await hub.as('qa').post(`/api/v1/candidates/${a}/split`).send({ reportId: beta }).expect(200);
     expect((await crashRows(hub, [beta, betaOnAmd])).get(betaOnAmd)!.candidate_id).toBe(split.body.id);
     await expectNoDrift(hub);
     expect(await copies(hub)).toBe(5);
 
     // Hardware filters read the copy: only the AMD hosts' crashes match (the swapped one since its relink).
-    const amdOnly = await hub.http.get('/api/v1/candidates').query({ cpuVendor: 'AMD' }).expect(200);
+    const amdOnly = await hub.as('viewer').get('/api/v1/candidates').query({ cpuVendor: 'AMD' }).expect(200);
     const gamma = (await crashRows(hub, [swapped])).get(swapped)!.candidate_id;
     expect(new Map(amdOnly.body.items.map((c: { id: string; matchedReports: number }) => [c.id, c.matchedReports]))).toEqual(
       new Map([[a, 1], [split.body.id, 1], [gamma, 1]]),

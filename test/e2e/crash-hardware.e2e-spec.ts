@@ -170,7 +170,8 @@ describe('a host without CEP data', () => {
     expect(lo <= cpus && cpus <= hi).toBe(true);
 
     // Those facts are enough for the hardware filters.
-    const found = await hub.http
+    const found = await hub
+      .as('viewer')
       .get('/api/v1/candidates')
       .query({ cpuVendor: CPU_VENDOR_NAMES[vendorId], cpuModel: model, hostKernel: elements.kernel.trim() })
       .expect(200);
@@ -325,7 +326,7 @@ function expectedHits(fleet: Planted, query: Query, profiled: Set<string>): Hit[
 
 async function actualHits(hub: TestHub, tagOf: Map<string, string>, query: Query): Promise<Hit[]> {
   const qs = new URLSearchParams([...query, ['limit', '500']]);
-  const res = await hub.http.get(`/api/v1/candidates?${qs}`).expect(200);
+  const res = await hub.as('viewer').get(`/api/v1/candidates?${qs}`).expect(200);
   expect(res.body.total).toBe(res.body.items.length);
   return res.body.items
     .map((c: { id: string; matchedReports: number; matchedHosts: number }) => ({
@@ -402,7 +403,7 @@ describe('over-represented hardware of a candidate', () => {
     for (const h of fleet.filter((_, i) => i % 5 === 0)) await sendAgentCrash(hub, { hostId: h.hostId, tag: 'everywhere', crashedAt });
 
     const [{ candidate_id: x }] = await hub.db.query('SELECT DISTINCT candidate_id FROM crash_report WHERE id = ANY($1::uuid[])', [planted]);
-    const view = await hub.http.get(`/api/v1/candidates/${x}/hardware`).expect(200);
+    const view = await hub.as('viewer').get(`/api/v1/candidates/${x}/hardware`).expect(200);
     expect(view.body).toMatchObject({ candidateId: x, hosts: e5.length, fleet: { liveServers: fleet.length } });
 
     const fleetShare = e5.length / fleet.length;

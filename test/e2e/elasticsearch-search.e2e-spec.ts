@@ -37,16 +37,16 @@ describe('candidate search on the Elasticsearch backend', () => {
     const cold = await crash('es_cold', '2.0');
     expect(es.requests.some((r) => r.includes('_bulk'))).toBe(true);
 
-    const list = await hub.http.get('/api/v1/candidates').query({ component: 'vzes', sort: 'count' }).expect(200);
+    const list = await hub.as('viewer').get('/api/v1/candidates').query({ component: 'vzes', sort: 'count' }).expect(200);
     expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([hot, cold]);
     expect(list.body.items[0]).toMatchObject({ reportCount: 3, matchedReports: 3, signatureText: expect.stringContaining('es_hot') });
 
-    const filtered = await hub.http.get('/api/v1/candidates').query({ packageVersion: '1.1-1' }).expect(200);
+    const filtered = await hub.as('viewer').get('/api/v1/candidates').query({ packageVersion: '1.1-1' }).expect(200);
     expect(filtered.body.items.map((c: { id: string; matchedReports: number }) => [c.id, c.matchedReports])).toEqual([[hot, 1]]);
 
     // A merge moves reports; the index follows, so the merged-away candidate no longer ranks.
-    await hub.http.post(`/api/v1/candidates/${hot}/merge`).send({ sourceId: cold }).expect(200);
-    const merged = await hub.http.get('/api/v1/candidates').query({ component: 'vzes' }).expect(200);
+    await hub.as('qa').post(`/api/v1/candidates/${hot}/merge`).send({ sourceId: cold }).expect(200);
+    const merged = await hub.as('viewer').get('/api/v1/candidates').query({ component: 'vzes' }).expect(200);
     expect(merged.body.items.map((c: { id: string; matchedReports: number }) => [c.id, c.matchedReports])).toEqual([[hot, 4]]);
     const health = await hub.http.get('/health').expect(200);
     expect(health.body.info.search.status).toBe('up');

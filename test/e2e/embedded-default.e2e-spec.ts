@@ -8,6 +8,9 @@ import { waitFor } from '../support/wait-for';
 
 const UREPORT = readFileSync(join(__dirname, '..', 'fixtures', 'upstream', 'faf', 'tests', 'sample_reports', 'ureport_python'));
 
+// Only to read candidates; everything else runs with nothing configured.
+const ADMIN_TOKEN = 'embedded-suite-admin-token-0123';
+
 describe('embedded default: nothing configured', () => {
   let dataDir: string;
   let hub: RunningProcess | undefined;
@@ -18,7 +21,7 @@ describe('embedded default: nothing configured', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     // No DATABASE_URL, no REDIS_URL: PGlite under DATA_DIR and the in-process queue.
-    hub = await spawnHub('main', { PORT: String(port), DATA_DIR: dataDir, LOG_FORMAT: 'json' }, /hub listening/);
+    hub = await spawnHub('main', { PORT: String(port), DATA_DIR: dataDir, LOG_FORMAT: 'json', ADMIN_TOKEN }, /hub listening/);
   });
 
   afterAll(async () => {
@@ -28,6 +31,8 @@ describe('embedded default: nothing configured', () => {
 
   it('starts, ingests a report and finds its candidate; the data survives a restart', async () => {
     expect(hub!.output()).toMatch(/database: embedded, queue: inline/);
+    // First start: an admin account is made and its one-time password printed.
+    expect(hub!.output()).toMatch(/First start: created admin account "admin" with the one-time password\s+\S{20,}/);
     const health = await request(url).get('/health').expect(200);
     expect(health.body.info.database.status).toBe('up');
 
@@ -38,14 +43,15 @@ describe('embedded default: nothing configured', () => {
       return status.body.status === 'processed' ? true : undefined;
     }, 30_000, 'the report to be processed');
 
-    const list = await request(url).get('/api/v1/candidates').query({ component: 'ibus-table' }).expect(200);
+    const list = await request(url).get('/api/v1/candidates').set('authorization', `Bearer ${ADMIN_TOKEN}`).query({ component: 'ibus-table' }).expect(200);
     expect(list.body.total).toBe(1);
     expect(list.body.items[0].signatureText).toMatch(/^ibus-table: check_phrase_internal/);
 
     await hub!.kill('SIGTERM');
     const port = Number(new URL(url).port);
-    hub = await spawnHub('main', { PORT: String(port), DATA_DIR: dataDir, LOG_FORMAT: 'json' }, /hub listening/);
-    const again = await request(url).get(`/api/v1/candidates/${list.body.items[0].id}`).expect(200);
+    hub = await spawnHub('main', { PORT: String(port), DATA_DIR: dataDir, LOG_FORMAT: 'json', ADMIN_TOKEN }, /hub listening/);
+    expect(hub.output()).not.toMatch(/one-time password/);
+    const again = await request(url).get(`/api/v1/candidates/${list.body.items[0].id}`).set('authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
     expect(again.body.reports.map((r: { id: string }) => r.id)).toEqual([reportId]);
   });
 });

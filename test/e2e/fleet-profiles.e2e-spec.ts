@@ -252,9 +252,9 @@ describe('CEP reports become host profiles', () => {
         ),
       );
 
-      // Only the key's holder (or an admin) may look.
+      // Only the key's holder (or an admin) may look; a wrong key learns no more than an unknown host would.
       await hub.http.get(`/api/v1/hosts/${hostId}`).expect(401);
-      await hub.http.get(`/api/v1/hosts/${hostId}`).set('authorization', `Bearer ${'0'.repeat(64)}`).expect(403);
+      await hub.http.get(`/api/v1/hosts/${hostId}`).set('authorization', `Bearer ${'0'.repeat(64)}`).expect(404);
     });
   });
 

@@ -274,8 +274,8 @@ describe('erasing a host from a fleet', () => {
     const snapshot = await hub.snapshot();
     const url = `/api/v1/hosts/${H().id}`;
     await hub.http.delete(url).expect(401);
-    await hub.http.delete(url).set('authorization', `Bearer ${fleet.hosts.get('A')!.key}`).expect(403);
-    await hub.http.delete(url).set('authorization', 'Bearer not-the-key').expect(403);
+    await hub.http.delete(url).set('authorization', `Bearer ${fleet.hosts.get('A')!.key}`).expect(404);
+    await hub.http.delete(url).set('authorization', 'Bearer not-the-key').expect(404);
     expect(await hub.snapshot()).toEqual(snapshot);
     const view = await hub.http.get(url).set('authorization', `Bearer ${H().key}`).expect(200);
     expect(view.body.host).toMatchObject({ reportCount: 4, country: 'NL' });

@@ -91,7 +91,7 @@ describe('every ABRT problem type through the hub', () => {
       .expect(202);
     await hub.settled(repeat.body.id);
     const [{ candidate_id }] = await hub.db.query('SELECT candidate_id FROM crash_report WHERE id = $1', [repeat.body.id]);
-    const detail = await hub.http.get(`/api/v1/candidates/${candidate_id}`).expect(200);
+    const detail = await hub.as('viewer').get(`/api/v1/candidates/${candidate_id}`).expect(200);
     expect(detail.body).toMatchObject({ reportCount: 2, occurrenceCount: 7 });
     const bad = await hub.http.post('/api/v1/crash-archives').set({ 'content-type': 'application/gzip', 'x-occurrences': '0' }).send(problemDirArchive(elements));
     expect(bad.status).toBe(400);

@@ -60,9 +60,9 @@ describe('upstream fixtures through the hub', () => {
 
   it.each(ATTACHMENTS)('attachment %s links to a bthash', async (file) => {
     const body = readFileSync(join(UPSTREAM, file));
-    const res = await hub.http.post('/reports/attach/').attach('file', body, 'attachment.json');
+    const res = await hub.as('qa').post('/reports/attach/').attach('file', body, 'attachment.json');
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ result: true });
+    expect(res.body).toEqual({ result: true, stored: true });
     const rows = await hub.db.query('SELECT bthash, type FROM report_attachment WHERE bthash = $1', [JSON.parse(body.toString()).bthash]);
     expect(rows.length).toBeGreaterThan(0);
   });
@@ -76,7 +76,7 @@ describe('upstream fixtures through the hub', () => {
       expect(final).toEqual({ status: 'processed', reject_reason: null });
       const report = await hub.db.query('SELECT candidate_id, normalized_frames FROM crash_report WHERE id = $1', [res.body.id]);
       expect(report[0].normalized_frames.length).toBeGreaterThan(0);
-      const detail = await hub.http.get(`/api/v1/candidates/${report[0].candidate_id}`);
+      const detail = await hub.as('viewer').get(`/api/v1/candidates/${report[0].candidate_id}`);
       expect(detail.status).toBe(200);
       expect(detail.body.reports.map((r: { id: string }) => r.id)).toContain(res.body.id);
     } else {
@@ -98,7 +98,7 @@ describe('upstream fixtures through the hub', () => {
     const first = readFileSync(join(UPSTREAM, 'faf/tests/sample_reports/ureport_duplicate'));
     const a = await hub.http.post('/reports/new/').set('content-type', 'application/json').send(first.toString());
     await hub.settled((a.body.reported_to[0].value as string).split('/').pop()!);
-    await hub.http.post('/reports/attach/').send({ bthash: a.body.bthash, type: 'rhel-bugzilla', data: '1234567' }).expect(202);
+    await hub.as('qa').post('/reports/attach/').send({ bthash: a.body.bthash, type: 'rhel-bugzilla', data: '1234567' }).expect(202);
     const b = await hub.http.post('/reports/new/').set('content-type', 'application/json').send(first.toString());
     expect(b.status).toBe(202);
     expect(b.body.result).toBe(true);

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HubConfig } from '../../../libs/config/src';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../../../libs/storage/src/embedded-postgres';
+import { AccountsService } from './access/accounts.service';
 import { HubModule, HubRoles } from './hub.module';
 
 const ARCHIVE_TYPES = [
@@ -35,6 +36,16 @@ async function database(config: HubConfig): Promise<{ url: string; poolSize: num
   return { url: embedded.url, poolSize: embedded.maxConnections, embedded };
 }
 
+/** Printed once, on the start that creates the account; only its argon2id hash is kept. */
+async function bootstrapAdmin(accounts: AccountsService): Promise<void> {
+  const created = await accounts.bootstrapAdmin();
+  if (!created) return;
+  process.stdout.write(
+    `\nFirst start: created admin account "${created.username}" with the one-time password\n\n    ${created.password}\n\n` +
+      `Sign in at /sign-in and change it (hub users reset-password ${created.username}). It is not shown again.\n\n`,
+  );
+}
+
 /**
  * Starts the hub in the given roles. The embedded database lives in this process, so with no
  * DATABASE_URL the API and the worker must run together.
@@ -64,6 +75,7 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
     new DocumentBuilder().setTitle('Crash & CEP telemetry hub').setVersion('1').build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  if (config.access.bootstrapAdmin) await bootstrapAdmin(app.get(AccountsService));
   await app.listen(config.http.port, config.http.host);
   const server = app.getHttpServer();
   const address = server.address();

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { HubConfig } from '../../../libs/config/src';
+import { accessApiProviders, accessControllers, accessSharedProviders } from './access/access.providers';
 import { CandidateDetailRepository } from './candidates/candidate-detail.repository';
 import { CandidateHardwareRepository } from './candidates/candidate-hardware.repository';
 import { CandidatesController } from './candidates/candidates.controller';
@@ -31,7 +32,6 @@ import { AttachmentService } from './ingest/attachment.service';
 import { CepIngestController } from './ingest/cep-ingest.controller';
 import { CrashIngestController } from './ingest/crash-ingest.controller';
 import { FafCompatController } from './ingest/faf-compat.controller';
-import { IngestTokenGuard } from './ingest/ingest-token.guard';
 import { RawReportRepository } from './ingest/raw-report.repository';
 import { ReportIntakeService } from './ingest/report-intake.service';
 import { SenderCountryService } from './ingest/sender-country.service';
@@ -61,10 +61,11 @@ export class HubModule {
       ReportIndexerService,
       HostRepository,
       FleetRollupRepository,
+      ...accessSharedProviders,
     ];
     const api: Provider[] = [
       AttachmentService,
-      IngestTokenGuard,
+      ...accessApiProviders,
       SenderCountryService,
       CandidatesService,
       CandidateDetailRepository,
@@ -89,7 +90,7 @@ export class HubModule {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ConsoleController, ConsoleAssetsController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ...accessControllers, ConsoleController, ConsoleAssetsController]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

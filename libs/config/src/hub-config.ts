@@ -37,8 +37,11 @@ export const HubEnvSchema = z.object({
   SEARCH_BACKEND: z.enum(['postgres', 'elasticsearch']).default('postgres'),
   ELASTICSEARCH_URL: z.string().url().optional(),
   ELASTICSEARCH_INDEX: z.string().default('hub-candidates'),
-  INGEST_TOKEN: z.string().min(1).optional().describe('when set, /api/v1 ingestion requires Bearer <token>'),
-  ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token for host views and erasure on any host\'s behalf'),
+  INGEST_TOKEN: z.string().min(1).optional().describe('compatibility: a shared ingestion credential; when set, ingestion is keys-only'),
+  INGEST_MODE: z.enum(['open', 'keys']).default('open').describe('open: anyone may send crashes and CEP reports; keys: only rig keys'),
+  ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token that acts as an admin (bootstrap and automation)'),
+  BOOTSTRAP_ADMIN: flag(true).describe('on start with no enabled admin account, create one and print its one-time password'),
+  METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token that may read the metrics route (besides admins)'),
   LIVE_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14).describe('a server is live if it reported within this many days'),
   STATS_MIN_HOSTS: z.coerce.number().int().min(1).default(5).describe('public statistics suppress cells with fewer hosts'),
   CEP_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).default(30).describe('processed report.tar.gz are deleted after this many days'),
@@ -68,6 +71,7 @@ export interface HubConfig {
   search: { backend: 'postgres' } | { backend: 'elasticsearch'; url: string; index: string };
   ingestToken?: string;
   adminToken?: string;
+  access: { ingestMode: 'open' | 'keys'; metricsToken?: string; bootstrapAdmin: boolean };
   fleet: { liveWindowDays: number; statsMinHosts: number; cepRawRetentionDays: number; retentionIntervalMs: number };
   /** null: country lookup switched off. */
   geoipDbPath: string | null;
@@ -127,6 +131,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         : { backend: 'postgres' },
     ingestToken: e.INGEST_TOKEN,
     adminToken: e.ADMIN_TOKEN,
+    access: { ingestMode: e.INGEST_TOKEN ? 'keys' : e.INGEST_MODE, metricsToken: e.METRICS_TOKEN, bootstrapAdmin: e.BOOTSTRAP_ADMIN },
     fleet: {
       liveWindowDays: e.LIVE_WINDOW_DAYS,
       statsMinHosts: e.STATS_MIN_HOSTS,

@@ -124,7 +124,7 @@ function hardware(v: CandidatePageView): SafeHtml {
 <td class="num">${formatCount(r.clusterHosts)}</td><td class="num">${formatShare(r.clusterShare ?? 0)}</td>
 <td class="num">${r.fleetShare === null ? '–' : formatShare(r.fleetShare)}</td>
 <td class="num">${r.lift === null ? '–' : `×${r.lift.toFixed(1)}`}</td>
-<td class="bar-cell">${shareBar(r.clusterShare ?? 0, `cluster ${formatShare(r.clusterShare ?? 0)}`)}${shareBar(r.fleetShare ?? 0, `fleet ${r.fleetShare === null ? 'unknown' : formatShare(r.fleetShare)}`)}</td></tr>`,
+<td class="bar-cell">${shareBar(r.clusterShare ?? 0, `cluster ${formatShare(r.clusterShare ?? 0)}`)}${shareBar(r.fleetShare ?? 0, `fleet ${r.fleetShare === null ? 'unknown' : formatShare(r.fleetShare)}`, 'fleet')}</td></tr>`,
   );
   return html`<p class="muted">${formatCount(h.hosts)} crashing host${h.hosts === 1 ? '' : 's'} against ${formatCount(h.liveServers)} live servers; most over-represented first. Upper bar: share among this candidate's hosts; lower bar: share of the live fleet.</p>
 <div class="table-wrap" tabindex="0"><table class="hardware"><caption class="sr-only">Hardware over-representation</caption>

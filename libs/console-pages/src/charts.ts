@@ -26,9 +26,9 @@ export function sparkline(series: DailySeries, width = 120, height = 24): SafeHt
 }
 
 /** A horizontal bar for a share 0…1, drawn as SVG so that no inline style is needed. */
-export function shareBar(share: number, label: string): SafeHtml {
+export function shareBar(share: number, label: string, variant: 'main' | 'fleet' = 'main'): SafeHtml {
   const w = Math.max(0, Math.min(1, share)) * 100;
-  return html`<svg class="bar" role="img" aria-label="${label}" viewBox="0 0 100 10" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg"><rect class="track" width="100" height="10"/><rect class="fill" width="${w.toFixed(1)}" height="10"/></svg>`;
+  return html`<svg class="bar ${variant}" role="img" aria-label="${label}" viewBox="0 0 100 10" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg"><rect class="track" width="100" height="10"/><rect class="fill" width="${w.toFixed(1)}" height="10"/></svg>`;
 }
 
 export interface StackedSeries {

@@ -32,10 +32,11 @@ export const CONSOLE_CSS_PATH = '/assets/console.css';
 export const HTMX_PATH = '/assets/htmx.min.js';
 
 function navigation(active: NavKey, showConsole: boolean): SafeHtml {
+  const home = showConsole ? '/candidates' : '/stats';
   const links = LINKS.filter((l) => showConsole || !l.people).map(
     (l) => html`<li><a href="${l.href}"${l.key === active ? html` aria-current="page"` : ''}>${l.text}</a></li>`,
   );
-  return html`<nav class="site" aria-label="Main"><a class="brand" href="/candidates">Crash hub</a><ul>${links}</ul></nav>`;
+  return html`<nav class="site" aria-label="Main"><a class="brand" href="${home}">Crash hub</a><ul>${links}</ul></nav>`;
 }
 
 /** The document every console page (and the public statistics page) shares: head, navigation, main. */

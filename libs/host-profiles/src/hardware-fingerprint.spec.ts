@@ -87,6 +87,15 @@ describe('cloneSignals', () => {
     expect(cloneSignals({ history: [A], next: A, sequencesSeen: [1] })).toEqual({ reasons: [] });
   });
 
+  it('a report whose erasure key differs from the host\'s first one', () => {
+    const [k1, k2] = ['1'.repeat(64), '2'.repeat(64)];
+    expect(cloneSignals({ history: [A], next: A, keyHash: k2, hostKeyHash: k1 }).reasons).toEqual(["erasure key differs from the host's"]);
+    expect(cloneSignals({ history: [A], next: A, keyHash: k1, hostKeyHash: k1 })).toEqual({ reasons: [] });
+    // Older agents send no key; a host without one has nothing to differ from.
+    expect(cloneSignals({ history: [A], next: A, keyHash: undefined, hostKeyHash: k1 })).toEqual({ reasons: [] });
+    expect(cloneSignals({ history: [A], next: A, keyHash: k2, hostKeyHash: null })).toEqual({ reasons: [] });
+  });
+
   it('reports every signal', () => {
     expect(cloneSignals({ history: [A, B], next: A, sequence: 3, sequencesSeen: [3] }).reasons).toEqual([
       'hardware alternates between fingerprints',

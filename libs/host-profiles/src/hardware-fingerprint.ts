@@ -27,7 +27,15 @@ export interface CloneSignals {
  * Signs that one host id stands for several machines (a cloned agent installation). `history` holds the
  * hardware fingerprints of the host's profile versions, oldest first, the last being the current one.
  */
-export function cloneSignals(input: { history: Array<string | null>; next: string | null; sequence?: number; sequencesSeen?: number[] }): CloneSignals {
+export function cloneSignals(input: {
+  history: Array<string | null>;
+  next: string | null;
+  sequence?: number;
+  sequencesSeen?: number[];
+  /** The report's erasure-key hash and the one the host keeps (set by its first report). */
+  keyHash?: string | null;
+  hostKeyHash?: string | null;
+}): CloneSignals {
   const reasons: string[] = [];
   // Versions without hardware data say nothing about which machine sent them.
   const known = input.history.filter((f): f is string => f !== null);
@@ -38,6 +46,10 @@ export function cloneSignals(input: { history: Array<string | null>; next: strin
   }
   if (input.sequence !== undefined && input.sequencesSeen?.includes(input.sequence)) {
     reasons.push(`report sequence ${input.sequence} seen twice`);
+  }
+  // Another installation (or someone trying to take the host over) sends its own key; the host keeps its first.
+  if (input.keyHash && input.hostKeyHash && input.keyHash !== input.hostKeyHash) {
+    reasons.push('erasure key differs from the host\'s');
   }
   return { reasons };
 }

@@ -1,11 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CandidateQuery, CandidateQuerySchema, MergeCandidatesSchema, SplitReportSchema } from '../../../../libs/contracts/src';
+import { Access } from '../access/access-policy';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
 import { CrashGroupingService } from '../grouping/crash-grouping.service';
 import { CandidatesService } from './candidates.service';
 
 @ApiTags('candidates')
 @Controller('api/v1/candidates')
+@Access('viewer')
 export class CandidatesController {
   constructor(
     private readonly candidates: CandidatesService,
@@ -37,18 +41,20 @@ export class CandidatesController {
   }
 
   @Post(':id/merge')
+  @Access('qa')
   @HttpCode(200)
   @ApiOperation({ summary: 'Merge another candidate into this one; later matching reports follow' })
-  async merge(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MergeCandidatesSchema }) body: { sourceId: string; note?: string }) {
-    await this.grouping.merge(id, body.sourceId, body.note);
+  async merge(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MergeCandidatesSchema }) body: { sourceId: string; note?: string }, @CurrentPrincipal() principal: Principal) {
+    await this.grouping.merge(id, body.sourceId, body.note, principal);
     return this.candidates.get(id);
   }
 
   @Post(':id/split')
+  @Access('qa')
   @HttpCode(200)
   @ApiOperation({ summary: 'Split a report (and its exact signature) out into a new candidate' })
-  async split(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: SplitReportSchema }) body: { reportId: string; note?: string }) {
-    const newId = await this.grouping.split(id, body.reportId, body.note);
+  async split(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: SplitReportSchema }) body: { reportId: string; note?: string }, @CurrentPrincipal() principal: Principal) {
+    const newId = await this.grouping.split(id, body.reportId, body.note, principal);
     return this.candidates.get(newId);
   }
 }

@@ -9,8 +9,11 @@ import {
   renderReportPage,
   renderRigsPage,
   type UrlParams,
+  type Viewer,
 } from '../../../../libs/console-pages/src';
 import { Access } from '../access/access-policy';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import { actorOf, hasRole, roleOf, type Principal } from '../access/principal';
 import { ConsoleErrorFilter } from './console-error.filter';
 import { CandidatePageQuerySchema, MergeSelectedSchema, NOTICES } from './console.schema';
 import { ConsoleService } from './console.service';
@@ -32,16 +35,16 @@ export class ConsoleController {
   @Header('Content-Type', HTML)
   @Header('Content-Security-Policy', CONSOLE_CSP)
   @Header('Cache-Control', 'no-store')
-  async queue(@Query() params: UrlParams): Promise<string> {
+  async queue(@Query() params: UrlParams, @CurrentPrincipal() who: Principal): Promise<string> {
     const view = await this.console.queue(params);
-    return renderCandidateQueuePage({ ...view, canMerge: true, notice: NOTICES[String(params.done)] ?? null });
+    return renderCandidateQueuePage({ ...view, viewer: viewerOf(who), canMerge: hasRole(who, 'qa'), notice: NOTICES[String(params.done)] ?? null });
   }
 
   @Post('candidates/merge')
   @Access('qa')
   @Redirect('/candidates', 303)
-  async mergeSelected(@Body({ schema: MergeSelectedSchema }) body: { ids: string[] }) {
-    const target = await this.console.mergeSelected(body.ids);
+  async mergeSelected(@Body({ schema: MergeSelectedSchema }) body: { ids: string[] }, @CurrentPrincipal() who: Principal) {
+    const target = await this.console.mergeSelected(body.ids, who);
     return { url: `/candidates/${target}?done=merged-selected` };
   }
 
@@ -50,24 +53,24 @@ export class ConsoleController {
   @Header('Content-Type', HTML)
   @Header('Content-Security-Policy', CONSOLE_CSP)
   @Header('Cache-Control', 'no-store')
-  async candidate(@Param('id', new ParseUUIDPipe()) id: string, @Query({ schema: CandidatePageQuerySchema }) q: { reports: number; done?: string }): Promise<string> {
+  async candidate(@Param('id', new ParseUUIDPipe()) id: string, @Query({ schema: CandidatePageQuerySchema }) q: { reports: number; done?: string }, @CurrentPrincipal() who: Principal): Promise<string> {
     const view = await this.console.candidate(id, q.reports);
-    return renderCandidatePage({ ...view, canMerge: true, notice: q.done ? (NOTICES[q.done] ?? null) : null });
+    return renderCandidatePage({ ...view, viewer: viewerOf(who), canMerge: hasRole(who, 'qa'), notice: q.done ? (NOTICES[q.done] ?? null) : null });
   }
 
   @Post('candidates/:id/merge')
   @Access('qa')
   @Redirect('/candidates', 303)
-  async merge(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MergeCandidatesSchema }) body: { sourceId: string }) {
-    await this.console.merge(id, body.sourceId);
+  async merge(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MergeCandidatesSchema }) body: { sourceId: string }, @CurrentPrincipal() who: Principal) {
+    await this.console.merge(id, body.sourceId, who);
     return { url: `/candidates/${id}?done=merged` };
   }
 
   @Post('candidates/:id/split')
   @Access('qa')
   @Redirect('/candidates', 303)
-  async split(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: SplitReportSchema }) body: { reportId: string }) {
-    const created = await this.console.split(id, body.reportId);
+  async split(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: SplitReportSchema }) body: { reportId: string }, @CurrentPrincipal() who: Principal) {
+    const created = await this.console.split(id, body.reportId, who);
     return { url: `/candidates/${created}?done=split` };
   }
 
@@ -76,8 +79,8 @@ export class ConsoleController {
   @Header('Content-Type', HTML)
   @Header('Content-Security-Policy', CONSOLE_CSP)
   @Header('Cache-Control', 'no-store')
-  async hardware(@Query() params: UrlParams): Promise<string> {
-    return renderHardwareSearchPage(await this.console.hardwareSearch(params));
+  async hardware(@Query() params: UrlParams, @CurrentPrincipal() who: Principal): Promise<string> {
+    return renderHardwareSearchPage({ ...(await this.console.hardwareSearch(params)), viewer: viewerOf(who) });
   }
 
   @Get('reports/:id')
@@ -85,8 +88,8 @@ export class ConsoleController {
   @Header('Content-Type', HTML)
   @Header('Content-Security-Policy', CONSOLE_CSP)
   @Header('Cache-Control', 'no-store')
-  async report(@Param('id', new ParseUUIDPipe()) id: string): Promise<string> {
-    return renderReportPage(await this.console.report(id));
+  async report(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() who: Principal): Promise<string> {
+    return renderReportPage({ ...(await this.console.report(id)), viewer: viewerOf(who) });
   }
 
   @Get('rigs')
@@ -94,7 +97,14 @@ export class ConsoleController {
   @Header('Content-Type', HTML)
   @Header('Content-Security-Policy', CONSOLE_CSP)
   @Header('Cache-Control', 'no-store')
-  async rigs(): Promise<string> {
-    return renderRigsPage(await this.console.rigs());
+  async rigs(@CurrentPrincipal() who: Principal): Promise<string> {
+    return renderRigsPage({ ...(await this.console.rigs()), viewer: viewerOf(who) });
   }
+}
+
+/** Who the header names: a person or token by name and role, the admin token as itself. */
+export function viewerOf(p: Principal): Viewer | null {
+  const role = roleOf(p);
+  if (!role) return null;
+  return { name: p.kind === 'person' || p.kind === 'token' ? p.name : actorOf(p).name, role };
 }

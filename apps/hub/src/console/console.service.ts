@@ -20,6 +20,7 @@ import { defaultSignatureFrames, frameDistance, normalizeFunctionName, type Cras
 import { dayOf, liveHostsIn } from '../../../../libs/host-profiles/src';
 import { readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { NormalizedFrameRecord } from '../../../../libs/storage/src/entities/normalized-frame-record';
+import type { Principal } from '../access/principal';
 import { CandidateDetailRepository } from '../candidates/candidate-detail.repository';
 import { CandidatesService } from '../candidates/candidates.service';
 import { HUB_CONFIG } from '../config/hub-config.provider';
@@ -28,7 +29,6 @@ import { CrashGroupingService } from '../grouping/crash-grouping.service';
 import { decodeRawCrash } from '../processing/raw-crash-decoder';
 import { ConsoleRepository } from './console.repository';
 
-const DAY_MS = 86_400_000;
 const SPARK_DAYS = 30;
 const HISTORY_DAYS = 90;
 const REPORTS_PER_PAGE = 25;
@@ -188,21 +188,21 @@ export class ConsoleService {
     return { runs: await this.repo.rigRuns(200) };
   }
 
-  async merge(targetId: string, sourceId: string): Promise<void> {
-    await this.grouping.merge(targetId, sourceId, 'merged in the console');
+  async merge(targetId: string, sourceId: string, actor: Principal): Promise<void> {
+    await this.grouping.merge(targetId, sourceId, 'merged in the console', actor);
   }
 
   /** Merges the selected candidates into the one with the most reports; returns its id. */
-  async mergeSelected(ids: string[]): Promise<string> {
+  async mergeSelected(ids: string[], actor: Principal): Promise<string> {
     const rows = (await this.detail.findCandidates([...new Set(ids)])).filter((c) => !c.mergedIntoId);
     if (rows.length < 2) throw new NotFoundException('select at least two open candidates to merge');
     const [target, ...sources] = rows.sort((a, b) => b.reportCount - a.reportCount || a.id.localeCompare(b.id));
-    for (const s of sources) await this.grouping.merge(target.id, s.id, 'merged in the console (bulk)');
+    for (const s of sources) await this.grouping.merge(target.id, s.id, 'merged in the console (bulk)', actor);
     return target.id;
   }
 
-  split(candidateId: string, reportId: string): Promise<string> {
-    return this.grouping.split(candidateId, reportId, 'split in the console');
+  split(candidateId: string, reportId: string, actor: Principal): Promise<string> {
+    return this.grouping.split(candidateId, reportId, 'split in the console', actor);
   }
 
   private async suggestions(now: Date): Promise<Record<string, string[]>> {
@@ -238,4 +238,3 @@ function versionSeries(days: string[], rows: ReadonlyArray<{ day: string; versio
   return { days, series: order.map((name) => ({ name, counts: fillDays(days, perSeries.get(name)!) })) };
 }
 
-export { DAY_MS };

@@ -129,7 +129,14 @@ export class CepProcessingService {
     const changed = !current || current.digest !== digest;
     // Hardware can only alternate when the profile changed; the history is read only then.
     const history = current && changed ? (await this.hosts.profileVersions(m, hostId)).map((p) => p.hardwareFingerprint) : [];
-    const signals = cloneSignals({ history, next: fingerprint, sequence: manifest.sequence, sequencesSeen });
+    const signals = cloneSignals({
+      history,
+      next: fingerprint,
+      sequence: manifest.sequence,
+      sequencesSeen,
+      keyHash: manifest.erasureKeyHash,
+      hostKeyHash: host.erasureKeyHash,
+    });
     const attributes = profileAttributes(profile);
     if (changed) {
       // A late report cannot rewrite history: its profile starts no earlier than the current one.

@@ -1,11 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LiveTrendQuery, LiveTrendQuerySchema } from '../../../../libs/contracts/src';
+import { Access } from '../access/access-policy';
 import { FleetStatsService } from './fleet-stats.service';
 
 /** Public, read-only, unauthenticated: what stats7-web showed, with small cells suppressed. */
 @ApiTags('statistics')
 @Controller('api/v1/stats')
+@Access('public')
 export class FleetStatsController {
   constructor(private readonly stats: FleetStatsService) {}
 

@@ -43,7 +43,11 @@ export class HostRepository {
     return m.getRepository(HostEntity).findOne({ where: { id: hostId } });
   }
 
-  /** Records a CEP report's host; the newest report's country, version and key win. */
+  /**
+   * Records a CEP report's host; the newest report's country and version win. The erasure-key hash is
+   * set once, by the report that creates the host (or the first that carries one): a later report with
+   * another hash cannot take the host over (the caller records it as a clone signal).
+   */
   async upsertHost(m: EntityManager, s: HostSighting): Promise<HostEntity> {
     const rows: HostEntity[] = await m.query(
       `INSERT INTO host AS h (id, first_report_at, last_report_at, report_count, country, agent_version, erasure_key_hash)
@@ -54,11 +58,21 @@ export class HostRepository {
          report_count = h.report_count + 1,
          country = CASE WHEN EXCLUDED.last_report_at >= h.last_report_at THEN COALESCE(EXCLUDED.country, h.country) ELSE h.country END,
          agent_version = CASE WHEN EXCLUDED.last_report_at >= h.last_report_at THEN EXCLUDED.agent_version ELSE h.agent_version END,
-         erasure_key_hash = COALESCE(EXCLUDED.erasure_key_hash, h.erasure_key_hash)
-       RETURNING id, current_profile_id AS "currentProfileId", country, clone_signals AS "cloneSignals"`,
+         erasure_key_hash = COALESCE(h.erasure_key_hash, EXCLUDED.erasure_key_hash)
+       RETURNING id, current_profile_id AS "currentProfileId", country, clone_signals AS "cloneSignals",
+                 erasure_key_hash AS "erasureKeyHash"`,
       [s.id, s.reportAt, s.country, s.agentVersion, s.erasureKeyHash],
     );
     return rows[0];
+  }
+
+  /** Whether any crash or raw report names the host, for hosts that never sent a CEP report. */
+  async holdsAnything(m: EntityManager, hostId: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      'SELECT 1 FROM crash_report WHERE host_id = $1 UNION ALL SELECT 1 FROM raw_report WHERE host_id = $1 LIMIT 1',
+      [hostId],
+    );
+    return rows.length > 0;
   }
 
   async cepReportExists(m: EntityManager, reportId: string): Promise<boolean> {

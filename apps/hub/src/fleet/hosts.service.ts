@@ -1,11 +1,13 @@
-import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { HubConfig } from '../../../../libs/config/src';
 import type { HostErasureReceipt } from '../../../../libs/contracts/src';
 import { activityDay, addDays, contributionDelta, dailyContributions } from '../../../../libs/host-profiles/src';
 import { CepReportEntity, HostEntity } from '../../../../libs/storage/src/entities';
+import { AuditTrail } from '../access/audit-trail.service';
+import { sameSecret, secretHash } from '../access/credentials';
+import { hasRole, Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CandidateRepository } from '../grouping/candidate.repository';
 import { ReportIndexerService } from '../search/report-indexer.service';
@@ -13,15 +15,18 @@ import { FleetRollupRepository } from './fleet-rollup.repository';
 import { HostErasureRepository } from './host-erasure.repository';
 import { HostRepository } from './host.repository';
 
-const sameSecret = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+/**
+ * How the audit trail names a host: the sha256 of its id, so an erasure leaves the id itself nowhere,
+ * while whoever knows the id can still find the record.
+ */
+export const erasedHostRef = (hostId: string) => `sha256:${secretHash(hostId)}`;
+
+/** One answer for a host that is unknown and for a key that is not the host's: no existence oracle. */
+const notYours = (hostId: string) => new NotFoundException(`nothing held about host ${hostId} for this key`);
 
 /**
  * What the hub holds about one host, shown to and erasable by whoever holds the host's erasure key
- * (its agent) or the admin token.
+ * (its agent) or an admin.
  */
 @Injectable()
 export class HostsService {
@@ -35,25 +40,28 @@ export class HostsService {
     private readonly rollup: FleetRollupRepository,
     private readonly candidates: CandidateRepository,
     private readonly indexer: ReportIndexerService,
+    private readonly audit: AuditTrail,
   ) {}
 
-  /** 404 when nothing is held (also right after an erasure), 401/403 for a missing or wrong key. */
-  private async authorize(m: EntityManager, hostId: string, authorization: string | undefined): Promise<HostEntity | null> {
+  /**
+   * The principal acting on the host: an admin, or the host itself when the bearer is its erasure key.
+   * 401 without any credential; otherwise unknown hosts and wrong keys get the same 404.
+   */
+  private async authorize(m: EntityManager, hostId: string, principal: Principal, authorization: string | undefined): Promise<{ host: HostEntity | null; actor: Principal }> {
     const host = await this.hosts.find(m, hostId);
-    const crashes = host ? 1 : (await m.query('SELECT 1 FROM crash_report WHERE host_id = $1 LIMIT 1', [hostId])).length;
-    const raw = host || crashes ? 1 : (await m.query('SELECT 1 FROM raw_report WHERE host_id = $1 LIMIT 1', [hostId])).length;
-    if (!host && !crashes && !raw) throw new NotFoundException(`the hub holds nothing about host ${hostId}`);
-    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
-    if (!token) throw new UnauthorizedException('Authorization: Bearer <erasure key or admin token> is required');
-    if (this.config.adminToken && sameSecret(token, this.config.adminToken)) return host;
-    const hash = createHash('sha256').update(token).digest('hex');
-    if (host?.erasureKeyHash && sameSecret(hash, host.erasureKeyHash)) return host;
-    throw new ForbiddenException(`the key is not host ${hostId}'s erasure key`);
+    if (hasRole(principal, 'admin')) {
+      if (!host && !(await this.hosts.holdsAnything(m, hostId))) throw notYours(hostId);
+      return { host, actor: principal };
+    }
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    if (!key) throw new UnauthorizedException('Authorization: Bearer <the host\'s erasure key> is required');
+    if (!host?.erasureKeyHash || !sameSecret(secretHash(key), host.erasureKeyHash)) throw notYours(hostId);
+    return { host, actor: { kind: 'host-key', id: erasedHostRef(hostId) } };
   }
 
-  async describe(hostId: string, authorization: string | undefined) {
+  async describe(hostId: string, principal: Principal, authorization: string | undefined) {
     const m = this.dataSource.manager;
-    const host = await this.authorize(m, hostId, authorization);
+    const { host } = await this.authorize(m, hostId, principal, authorization);
     const profiles = await this.hosts.profiles(m, hostId);
     const records = await this.hosts.records(m, hostId);
     const reports = await m.getRepository(CepReportEntity).find({ where: { hostId }, order: { createdAt: 'DESC' }, take: 20 });
@@ -80,12 +88,12 @@ export class HostsService {
    * Removes every row about the host and takes its contribution out of the fleet rollup, so the
    * published statistics stay consistent with what is left.
    */
-  async erase(hostId: string, authorization: string | undefined): Promise<HostErasureReceipt> {
+  async erase(hostId: string, principal: Principal, authorization: string | undefined): Promise<HostErasureReceipt> {
     let removedReports: string[] = [];
     let attributeIds: number[] = [];
     const deleted = await this.dataSource.transaction(async (m) => {
       await this.hosts.lockHost(m, hostId);
-      await this.authorize(m, hostId, authorization);
+      const { actor } = await this.authorize(m, hostId, principal, authorization);
       const window = this.config.fleet.liveWindowDays;
       const activity = (await this.rollup.activity(m, hostId, null, null)).map(activityDay);
       if (activity.length) {
@@ -98,6 +106,7 @@ export class HostsService {
       attributeIds = await this.erasure.crashAttributeIds(m, removedReports);
       const counts = { ...(await this.erasure.deleteCrashes(m, hostId, removedReports)), ...(await this.erasure.deleteHostRows(m, hostId)) };
       for (const candidateId of new Set(crashes.map((c) => c.candidateId))) await this.candidates.recount(m, candidateId);
+      await this.audit.record(actor, 'host.erase', { type: 'host', id: erasedHostRef(hostId) }, null, { deleted: counts }, m);
       return counts;
     });
     // Values only this host had (a rare board, its country among crashes) go with it.

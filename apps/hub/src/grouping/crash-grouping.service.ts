@@ -15,7 +15,9 @@ import {
   symbolsOf,
   unnamedFrameKeys,
 } from '../../../../libs/crash-signature/src';
-import { CrashReportEntity, GroupingExplanation, GroupingRuleEntity } from '../../../../libs/storage/src/entities';
+import { BugCandidateEntity, CrashReportEntity, GroupingExplanation, GroupingRuleEntity } from '../../../../libs/storage/src/entities';
+import { AuditTrail } from '../access/audit-trail.service';
+import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { ReportIndexerService } from '../search/report-indexer.service';
 import { CandidateRepository } from './candidate.repository';
@@ -49,6 +51,7 @@ export class CrashGroupingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly candidates: CandidateRepository,
     private readonly indexer: ReportIndexerService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Stack used for signatures; a crash without frames is keyed by what else identifies it. */
@@ -160,7 +163,7 @@ export class CrashGroupingService {
   }
 
   /** QA: fold `sourceId` into `targetId`; later reports matching the source follow the merge. */
-  async merge(targetId: string, sourceId: string, note?: string): Promise<void> {
+  async merge(targetId: string, sourceId: string, note: string | undefined, actor: Principal): Promise<void> {
     if (targetId === sourceId) throw new UnprocessableEntityException('cannot merge a candidate into itself');
     await this.dataSource.transaction(async (m) => {
       // One connection in a transaction: queries run one after the other.
@@ -173,6 +176,8 @@ export class CrashGroupingService {
       await this.candidates.recount(m, targetId);
       await this.candidates.recount(m, sourceId);
       await m.getRepository(GroupingRuleEntity).insert({ kind: 'merge', source: sourceId, targetCandidateId: targetId, note: note ?? null });
+      const after = { target: counts(await this.candidates.findCandidate(m, targetId)), source: counts(await this.candidates.findCandidate(m, sourceId)) };
+      await this.audit.record(actor, 'candidate.merge', { type: 'candidate', id: targetId }, { target: counts(target), source: counts(source), note: note ?? null }, after, m);
     });
     await this.indexer.indexCandidates([targetId]);
   }
@@ -181,8 +186,9 @@ export class CrashGroupingService {
    * QA: move a report, and every report with its exact signature, into a new candidate;
    * the signature then points there, so later reports follow the split.
    */
-  async split(candidateId: string, reportId: string, note?: string): Promise<string> {
+  async split(candidateId: string, reportId: string, note: string | undefined, actor: Principal): Promise<string> {
     const newId = await this.dataSource.transaction(async (m) => {
+      const before = counts(await this.candidates.findCandidate(m, candidateId));
       const report = await this.candidates.findReport(m, reportId);
       if (!report || report.candidateId !== candidateId) {
         throw new NotFoundException(`report ${reportId} is not in candidate ${candidateId}`);
@@ -203,9 +209,16 @@ export class CrashGroupingService {
       await this.candidates.recount(m, created);
       await this.candidates.recount(m, candidateId);
       await m.getRepository(GroupingRuleEntity).insert({ kind: 'split', source: report.exactHash, targetCandidateId: created, note: note ?? null });
+      const after = { candidate: counts(await this.candidates.findCandidate(m, candidateId)), created: counts(await this.candidates.findCandidate(m, created)) };
+      await this.audit.record(actor, 'candidate.split', { type: 'candidate', id: candidateId }, { candidate: before, reportId, exactHash: report.exactHash, note: note ?? null }, after, m);
       return created;
     });
     await this.indexer.indexCandidates([newId]);
     return newId;
   }
+}
+
+/** A candidate as the audit trail shows it before and after a QA rule. */
+function counts(c: BugCandidateEntity | null) {
+  return c && { id: c.id, reportCount: c.reportCount, occurrenceCount: c.occurrenceCount, hostCount: c.hostCount, mergedIntoId: c.mergedIntoId };
 }

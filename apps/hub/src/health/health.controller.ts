@@ -3,9 +3,11 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 import { ApiTags } from '@nestjs/swagger';
 import { JobQueue } from '../../../../libs/queue/src';
 import { CandidateSearch } from '../../../../libs/search/src';
+import { Access } from '../access/access-policy';
 
 @ApiTags('health')
 @Controller('health')
+@Access('public')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,15 +1,16 @@
-import { Controller, Headers, HttpCode, Post, Req, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { CepIntakeAnswer } from '../../../../libs/contracts/src/cep';
-import { IngestTokenGuard } from './ingest-token.guard';
+import { Access } from '../access/access-policy';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
 
 /** CEP telemetry from `cep-agent`: report.tar.gz, idempotent by the manifest's report id. */
 @ApiTags('ingestion')
 @Controller('api/v1/cep-reports')
+@Access('ingest')
 export class CepIngestController {
   constructor(
     private readonly intake: ReportIntakeService,
@@ -18,7 +19,6 @@ export class CepIngestController {
 
   @Post()
   @HttpCode(202)
-  @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'CEP report.tar.gz (raw application/gzip body or multipart `file`); headers X-Report-Id, X-Host-Id' })
   @ApiConsumes('application/gzip', 'multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))

@@ -11,21 +11,22 @@ import {
   Put,
   Req,
   UploadedFile,
-  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contracts/src';
-import { IngestTokenGuard } from './ingest-token.guard';
+import { Access } from '../access/access-policy';
 import { RawReportRepository } from './raw-report.repository';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
 
 /** The hub's native ingestion API (agent, test rigs, reporter-upload). */
+/** Anyone may send (unless INGEST_MODE=keys); the report id, unguessable, lets its sender read the outcome. */
 @ApiTags('ingestion')
 @Controller()
+@Access('ingest')
 export class CrashIngestController {
   constructor(
     private readonly intake: ReportIntakeService,
@@ -35,7 +36,6 @@ export class CrashIngestController {
 
   @Post('api/v1/crash-reports')
   @HttpCode(202)
-  @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'Agent crash report: uReport v2 with host id, labels and an idempotency key (reportId)' })
   async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport, @Req() req: Request) {
     const result = await this.intake.acceptAgentCrash(report, this.senderCountry.countryOf(req));
@@ -44,7 +44,6 @@ export class CrashIngestController {
 
   @Post('api/v1/crash-archives')
   @HttpCode(202)
-  @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`)' })
   @ApiConsumes('application/gzip', 'application/x-xz', 'application/x-bzip2', 'multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))
@@ -62,7 +61,6 @@ export class CrashIngestController {
   /** libreport `reporter-upload` with an http(s) URL uploads with PUT (curl -T). */
   @Put('upload/:name')
   @HttpCode(202)
-  @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
   async upload(@Req() req: Request, @Headers() headers: Record<string, string>) {
     const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };

@@ -2,6 +2,9 @@ import { Body, Controller, HttpCode, Post, Req, UploadedFile, UseFilters, UseInt
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { Access } from '../access/access-policy';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
 import { AttachmentService } from './attachment.service';
 import { FafErrorFilter } from './faf-error.filter';
 import { ReportIntakeService } from './report-intake.service';
@@ -13,6 +16,7 @@ import { SenderCountryService } from './sender-country.service';
  */
 @ApiTags('faf-compat')
 @Controller('reports')
+@Access('ingest')
 @UseFilters(FafErrorFilter)
 export class FafCompatController {
   constructor(
@@ -45,11 +49,11 @@ export class FafCompatController {
 
   @Post('attach')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Link a bthash to a tracker bug, comment, e-mail or URL (/reports/attach/)' })
+  @ApiOperation({ summary: 'Link a bthash to a tracker bug, comment, e-mail or URL (/reports/attach/); kept only from QA or a rig key (no URLs)' })
   @ApiConsumes('multipart/form-data', 'application/json')
   @UseInterceptors(FileInterceptor('file'))
-  async attach(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown) {
-    await this.attachments.attach(file ? file.buffer : body);
-    return { result: true };
+  async attach(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const stored = await this.attachments.attach(file ? file.buffer : body, principal);
+    return { result: true, stored };
   }
 }

@@ -1,3 +1,4 @@
+import { ApiTokenEntity, AuditEventEntity, RigKeyEntity, UserAccountEntity, UserSessionEntity } from './access.entity';
 import { BugCandidateEntity } from './bug-candidate.entity';
 import { CepReportEntity } from './cep-report.entity';
 import { CandidateBucketEntity, CandidateHostEntity, CandidateSignatureEntity } from './candidate-lookup.entity';
@@ -12,6 +13,7 @@ import { GroupingRuleEntity } from './grouping-rule.entity';
 import { RawReportEntity } from './raw-report.entity';
 import { ReportAttachmentEntity } from './report-attachment.entity';
 
+export * from './access.entity';
 export * from './bug-candidate.entity';
 export * from './candidate-lookup.entity';
 export * from './cep-report.entity';
@@ -46,4 +48,9 @@ export const HUB_ENTITIES = [
   FleetRollupStateEntity,
   HardwareAttributeEntity,
   CrashHardwareEntity,
+  UserAccountEntity,
+  UserSessionEntity,
+  ApiTokenEntity,
+  RigKeyEntity,
+  AuditEventEntity,
 ];

@@ -1,0 +1,30 @@
+import { Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access.guard';
+import { ApiTokenRepository } from './api-token.repository';
+import { ApiTokensService } from './api-tokens.service';
+import { AccountRepository } from './account.repository';
+import { AccountsService } from './accounts.service';
+import { AuditEventRepository } from './audit-event.repository';
+import { AuditTrail } from './audit-trail.service';
+import { PrincipalResolver } from './principal-resolver.service';
+import { RigKeyRepository } from './rig-key.repository';
+import { RigKeysService } from './rig-keys.service';
+import { AuditController } from './audit.controller';
+
+/** Who may do what: used by API and worker processes alike (the worker records audit events too). */
+export const accessSharedProviders: Provider[] = [AuditEventRepository, AuditTrail];
+
+/** The HTTP side: the global guard and the credentials it resolves. */
+export const accessApiProviders: Provider[] = [
+  { provide: APP_GUARD, useClass: AccessGuard },
+  PrincipalResolver,
+  AccountRepository,
+  AccountsService,
+  ApiTokenRepository,
+  ApiTokensService,
+  RigKeyRepository,
+  RigKeysService,
+];
+
+export const accessControllers = [AuditController];

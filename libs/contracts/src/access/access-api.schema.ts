@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const RoleSchema = z.enum(['viewer', 'developer', 'qa', 'admin']);
+
+const label = z.string().min(1).max(200).regex(/^[^\u0000]*$/, 'must not contain NUL');
+
+/** GET /api/v1/audit filters; newest first, paged by the id cursor `before`. */
+export const AuditQuerySchema = z.object({
+  action: z.string().max(100).optional(),
+  actorKind: z.string().max(40).optional(),
+  actorId: z.string().max(100).optional(),
+  targetType: z.string().max(40).optional(),
+  targetId: z.string().max(200).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+/** POST /api/v1/tokens: an API token for the caller, scoped to at most the caller's role. */
+export const CreateApiTokenSchema = z.object({
+  name: label,
+  scope: RoleSchema,
+  expiresInDays: z.number().int().min(1).max(366).default(90),
+});
+export type CreateApiToken = z.infer<typeof CreateApiTokenSchema>;
+
+/** POST /api/v1/rig-keys: a test rig's ingest key; the labels are added to every report it brings. */
+export const CreateRigKeySchema = z.object({
+  rigName: label,
+  labels: z.record(z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'label names are [A-Za-z0-9_.-]'), label).default({}),
+});
+export type CreateRigKey = z.infer<typeof CreateRigKeySchema>;
