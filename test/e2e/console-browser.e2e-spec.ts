@@ -92,6 +92,8 @@ describe('console in Chromium', () => {
     expect(await page.locator('[data-reports]').first().getAttribute('data-reports')).toBe(String(seed.reports.amd.length + 1));
     expect(await candidateOf(hub, seed.reports.amdTwin[0])).toBe(amd);
     expect(await page.locator(`#similar tr[data-candidate="${twin}"]`).count()).toBe(0);
+    // The triage history names who merged.
+    expect(await page.locator('table.activity tbody').innerText()).toContain(`${hub.people.qa.username}/tests\tmerged`);
   });
 
   it('splits a report out into a candidate of its own', async () => {

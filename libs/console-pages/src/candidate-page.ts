@@ -63,6 +63,8 @@ export interface CandidatePageView {
   reports: { total: number; offset: number; limit: number; items: readonly CandidateReportRow[] };
   similar: ReadonlyArray<{ id: string; signatureText: string; component: string; reportCount: number; distance: number }>;
   rules: ReadonlyArray<{ kind: string; source: string; note: string | null; createdAt: Date | string }>;
+  /** Who changed this candidate, newest first (the audit trail). */
+  activity: ReadonlyArray<{ at: Date | string; actor: string; action: string }>;
   canMerge: boolean;
   viewer?: Viewer | null;
   notice?: string | null;
@@ -164,9 +166,16 @@ ${v.canMerge ? html`<td><form method="post" action="/candidates/${v.candidate.id
   )}</tbody></table></div>`;
 }
 
+const ACTIONS: Readonly<Record<string, string>> = { 'candidate.merge': 'merged', 'candidate.split': 'split' };
+
 function history(v: CandidatePageView): SafeHtml {
-  if (!v.rules.length) return emptyState('No merge or split has touched this candidate.');
-  return html`<ul class="history">${v.rules.map(
+  if (!v.rules.length && !v.activity.length) return emptyState('No merge or split has touched this candidate.');
+  const who = v.activity.length
+    ? html`<div class="table-wrap" tabindex="0"><table class="activity"><caption>Who did what</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th></tr></thead><tbody>${v.activity.map(
+        (a) => html`<tr><td>${formatTime(a.at)}</td><td>${a.actor}</td><td>${ACTIONS[a.action] ?? a.action}</td></tr>`,
+      )}</tbody></table></div>`
+    : '';
+  return html`${who}<ul class="history">${v.rules.map(
     (r) => html`<li><time datetime="${new Date(r.createdAt).toISOString()}">${formatTime(r.createdAt)}</time> ${r.kind === 'merge' ? html`merged in <a href="/candidates/${r.source}">${shortId(r.source)}</a>` : html`split out signature <code>${shortId(r.source)}</code>`}${r.note ? html` — ${r.note}` : ''}</li>`,
   )}</ul>`;
 }
@@ -190,6 +199,6 @@ ${section('rates', 'Crash rate per 1,000 live hosts by product version', crashRa
 ${section('hardware', 'Hardware over-representation', hardware(v))}
 ${section('reports', 'Reports', reports(v))}
 ${section('similar', 'Similar candidates', similar(v))}
-${section('triage', 'Grouping history', history(v))}`,
+${section('triage', 'Triage history', history(v))}`,
   });
 }

@@ -70,6 +70,7 @@ const candidateView = (): CandidatePageView => ({
   reports: { total: 30, offset: 0, limit: 25, items: [{ id: 'r1', crashedAt: at, packageVersion: '1.0', kernel: '5.14', hardwareAttrs: ['cpu.vendor=AMD', 'disk.kind=nvme'], labels: { rig: 'r-1' }, occurrences: 2, grouping: { method: 'near-duplicate', distance: 0.12, threshold: 0.3, nearestReportId: 'r0' } }] },
   similar: [{ id: 'c2', signatureText: 'vzctl: b', component: 'vzctl', reportCount: 4, distance: 0.4 }],
   rules: [{ kind: 'merge', source: 'c3', note: 'same bug', createdAt: at }],
+  activity: [{ at, actor: 'jane', action: 'candidate.merge' }],
   canMerge: true,
   viewer: { name: 'dev', role: 'developer' },
   notice: 'merged',
@@ -173,6 +174,7 @@ describe('empty states', () => {
       reports: { total: 0, offset: 0, limit: 25, items: [] },
       similar: [],
       rules: [],
+      activity: [],
     });
     for (const text of ['no reports left', 'No reports in this period.', 'No report came from a host with a known product version.', 'No hardware is known', 'No reports.', 'No other open candidate', 'No merge or split']) {
       expect(page).toContain(text);

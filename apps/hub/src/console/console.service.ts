@@ -20,6 +20,7 @@ import { defaultSignatureFrames, frameDistance, normalizeFunctionName, type Cras
 import { dayOf, liveHostsIn } from '../../../../libs/host-profiles/src';
 import { readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
 import type { NormalizedFrameRecord } from '../../../../libs/storage/src/entities/normalized-frame-record';
+import { AuditEventRepository } from '../access/audit-event.repository';
 import type { Principal } from '../access/principal';
 import { CandidateDetailRepository } from '../candidates/candidate-detail.repository';
 import { CandidatesService } from '../candidates/candidates.service';
@@ -50,6 +51,7 @@ export class ConsoleService {
     private readonly grouping: CrashGroupingService,
     private readonly rollup: FleetRollupRepository,
     private readonly repo: ConsoleRepository,
+    private readonly audit: AuditEventRepository,
   ) {}
 
   async queue(params: UrlParams, now = new Date()): Promise<Omit<CandidateQueueView, 'canMerge' | 'viewer' | 'notice'>> {
@@ -77,7 +79,7 @@ export class ConsoleService {
     const c = await this.detail.findCandidate(id);
     if (!c) throw new NotFoundException(`candidate ${id} not found`);
     const days = dayRange(now, HISTORY_DAYS);
-    const [latest, daily, byProduct, origins, reports, hardware, rules, pool] = await Promise.all([
+    const [latest, daily, byProduct, origins, reports, hardware, rules, pool, activity] = await Promise.all([
       this.repo.latestReport(id),
       this.repo.dailyByVersion(id, new Date(`${days[0]}T00:00:00Z`)),
       this.repo.reportsByProductVersion(id),
@@ -86,6 +88,7 @@ export class ConsoleService {
       this.candidates.hardware(id, now),
       this.detail.rules(id),
       this.repo.openCandidatesOfFamily(c.family, id, SIMILAR_POOL),
+      this.audit.find({ targetType: 'candidate', targetId: id, limit: 50 }),
     ]);
     const fleet = new Map((await this.rollup.allRows(dayOf(now))).map((r) => [`${r.attribute}=${r.value}`, r.hosts]));
     return {
@@ -103,6 +106,7 @@ export class ConsoleService {
             .sort((a, b) => a.distance - b.distance || b.reportCount - a.reportCount)
             .slice(0, SIMILAR_SHOWN),
       rules,
+      activity: activity.map((e) => ({ at: e.at, actor: e.actorName, action: e.action })),
     };
   }
 
