@@ -141,4 +141,22 @@ describe('console in Chromium', () => {
     await checkPage('not-found');
     expect(cspViolations).toEqual([]);
   });
+
+  it('administration, as an admin: people, tokens, rig keys and the audit log of the merge and split above', async () => {
+    await context.setExtraHTTPHeaders({ Authorization: `Bearer ${hub.people.admin.token}` });
+    await page.goto(`${hub.url}/candidates`);
+    await page.click('nav.site a[href="/admin"]');
+    await page.waitForURL(/\/admin$/);
+    expect(await page.locator('tr[data-user]').count()).toBe(4);
+    const actions = await page.locator('table.audit tbody tr td:nth-child(3)').allInnerTexts();
+    expect(actions).toEqual(expect.arrayContaining(['candidate.merge', 'candidate.split']));
+    await checkPage('admin');
+    await page.fill('#new-username', 'browser-dev');
+    await page.selectOption('#f-role', 'developer');
+    await page.click('#users button[type="submit"]:has-text("Add")');
+    await page.waitForSelector('code.secret');
+    expect((await page.locator('code.secret').innerText()).length).toBeGreaterThan(8);
+    expect(await page.locator('tr[data-user="browser-dev"]').count()).toBe(1);
+    expect(cspViolations).toEqual([]);
+  });
 });

@@ -109,4 +109,33 @@ describe('console routes', () => {
     expect(created).not.toBe(intel);
     expect(res.headers.location).toBe(`/candidates/${created}?done=split`);
   });
+
+  it('administration: admins only; adds a person with a password shown once, revokes a token, lists the audit log', async () => {
+    await hub.http.get('/admin').expect(401);
+    for (const role of ['viewer', 'developer', 'qa'] as const) {
+      await hub.as(role).get('/admin').expect(403);
+      await hub.as(role).post('/admin/users').type('form').send({ username: 'mallory', role: 'admin' }).expect(403);
+    }
+    const page = await hub.as('admin').get('/admin').expect(200);
+    expect(page.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    for (const role of ['viewer', 'developer', 'qa', 'admin']) expect(page.text).toContain(`data-user="test-${role}"`);
+
+    const added = await hub.as('admin').post('/admin/users').type('form').send({ username: 'new-dev', role: 'developer' }).expect(201);
+    const password = /<code class="secret">([^<]+)<\/code>/.exec(added.text)?.[1];
+    expect(password).toBeDefined();
+    expect(added.text).toContain('data-user="new-dev"');
+    // Shown once: the next view of the page does not carry it.
+    expect((await hub.as('admin').get('/admin').expect(200)).text).not.toContain(password!);
+    await hub.as('admin').post('/admin/users').type('form').send({ username: 'bad name!', role: 'developer' }).expect(400);
+
+    await hub.as('viewer').get('/candidates').expect(200);
+    const tokens: Array<{ id: string }> = await hub.db.query('SELECT id FROM api_token WHERE user_id = $1', [hub.people.viewer.id]);
+    const revoked = await hub.as('admin').post('/admin/tokens/revoke').type('form').send({ id: tokens[0].id }).expect(303);
+    expect(revoked.headers.location).toBe('/admin?done=token-revoked#tokens');
+    await hub.as('viewer').get('/candidates').expect(401);
+
+    const log = await hub.as('admin').get('/admin?action=api-token.revoke').expect(200);
+    expect(log.text).toContain('<code>api-token.revoke</code>');
+    expect(log.text).not.toContain('<code>user.add</code>');
+  });
 });

@@ -7,6 +7,7 @@ import { CandidateHardwareRepository } from './candidates/candidate-hardware.rep
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { HUB_CONFIG } from './config/hub-config.provider';
+import { AdminConsoleController } from './console/admin-console.controller';
 import { ConsoleAssetsController } from './console/console-assets.controller';
 import { ConsoleController } from './console/console.controller';
 import { ConsoleRepository } from './console/console.repository';
@@ -90,7 +91,7 @@ export class HubModule {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ...accessControllers, ConsoleController, ConsoleAssetsController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ...accessControllers, ConsoleController, AdminConsoleController, ConsoleAssetsController]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

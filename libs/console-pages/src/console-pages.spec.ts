@@ -1,3 +1,4 @@
+import { renderAdminPage, type AdminView } from './admin-page';
 import { renderCandidatePage, type CandidatePageView } from './candidate-page';
 import { renderCandidateQueuePage, type CandidateQueueView } from './candidate-queue-page';
 import { dayRange, fillDays, sparkline, stackedDailyChart } from './charts';
@@ -99,6 +100,17 @@ const hardwareView = (): HardwareSearchView => ({
   error: 'bad',
 });
 
+const adminView = (): AdminView => ({
+  users: [{ id: 'u1', username: 'jane', displayName: 'Jane Q', role: 'qa', sso: false, disabledAt: null, createdAt: at }, { id: 'u2', username: 'bob', displayName: 'bob', role: 'viewer', sso: true, disabledAt: at, createdAt: at }],
+  tokens: [{ id: 't1', userId: 'u1', name: 'ci', prefix: 'hub_ab12', scope: 'qa', createdAt: at, expiresAt: at, revokedAt: null, lastUsedAt: null }],
+  rigKeys: [{ id: 'k1', rigName: 'rig-1', labels: { rig: 'rig-1' }, prefix: 'rig_cd34', createdAt: at, revokedAt: null, lastUsedAt: at }],
+  audit: [{ id: 1, at, actorName: 'jane', action: 'candidate.merge', targetType: 'candidate', targetId: 'c1' }],
+  auditAction: 'candidate.merge',
+  secret: { what: 'Password of new', value: 's3cret' },
+  viewer: { name: 'root', role: 'admin' },
+  notice: 'done',
+});
+
 const rigsView = (): RigsView => ({ runs: [{ rig: 'rig-1', build: 'b-1', testRun: 'n-1', reports: 5, candidates: 2, newCandidates: 1, lastCrash: at }] });
 
 describe('html template', () => {
@@ -123,6 +135,7 @@ describe('console pages escape every value', () => {
     ['report', (f) => renderReportPage(f(reportView())), reportView],
     ['hardware search', (f) => renderHardwareSearchPage(f(hardwareView())), hardwareView],
     ['rigs', (f) => renderRigsPage(f(rigsView())), rigsView],
+    ['admin', (f) => renderAdminPage(f(adminView())), adminView],
     ['error', (f) => renderErrorPage(404, f('no such page'), { name: f('jane'), role: 'qa' }), () => ({})],
   ];
   const plain = <T>(v: T): T => v;
@@ -131,7 +144,7 @@ describe('console pages escape every value', () => {
     expectNothingRaw(render(poison));
   });
 
-  it.each(pages.slice(0, 5))('%s page: shows (escaped) the strings a page is about', (_name, render, view) => {
+  it.each(pages.slice(0, 6))('%s page: shows (escaped) the strings a page is about', (_name, render, view) => {
     const page = render(poison);
     // Chart day keys are axis positions, not text; everything else a page is given it mostly shows.
     const given = stringPaths(poison(view())).filter((p) => !/\.days\.\d+$/.test(p));
@@ -189,6 +202,9 @@ describe('empty states', () => {
     expect(report).toContain('No CEP profile is linked');
     expect(report).toContain('Nothing stored to show.');
     expect(renderRigsPage({ runs: [] })).toContain('No crash has come from a test rig yet');
+    const admin = renderAdminPage({ ...adminView(), users: [], tokens: [], rigKeys: [], audit: [], secret: null });
+    for (const text of ['No accounts yet.', 'No API tokens.', 'No rig keys.', 'Nothing recorded yet.']) expect(admin).toContain(text);
+    expect(admin).not.toContain('class="secret"');
   });
 });
 

@@ -12,3 +12,4 @@ export * from './rigs-page';
 export * from './report-parts';
 export * from './error-page';
 export * from './console-assets';
+export * from './admin-page';

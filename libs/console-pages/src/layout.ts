@@ -8,6 +8,8 @@ export interface Viewer {
   role: string;
 }
 
+const isAdmin = (v: Viewer | null | undefined) => v?.role === 'admin';
+
 export interface PageFrame {
   title: string;
   nav: NavKey;
@@ -31,9 +33,9 @@ const LINKS: ReadonlyArray<{ key: NavKey; href: string; text: string; people: bo
 export const CONSOLE_CSS_PATH = '/assets/console.css';
 export const HTMX_PATH = '/assets/htmx.min.js';
 
-function navigation(active: NavKey, showConsole: boolean): SafeHtml {
+function navigation(active: NavKey, showConsole: boolean, admin: boolean): SafeHtml {
   const home = showConsole ? '/candidates' : '/stats';
-  const links = LINKS.filter((l) => showConsole || !l.people).map(
+  const links = [...LINKS, ...(admin ? [{ key: 'admin' as const, href: '/admin', text: 'Administration', people: true }] : [])].filter((l) => showConsole || !l.people).map(
     (l) => html`<li><a href="${l.href}"${l.key === active ? html` aria-current="page"` : ''}>${l.text}</a></li>`,
   );
   return html`<nav class="site" aria-label="Main"><a class="brand" href="${home}">Crash hub</a><ul>${links}</ul></nav>`;
@@ -55,7 +57,7 @@ ${frame.htmx ? html`<meta name="htmx-config" content='{"includeIndicatorStyles":
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header class="site">${navigation(frame.nav, showConsole)}${who}</header>
+<header class="site">${navigation(frame.nav, showConsole, isAdmin(frame.viewer))}${who}</header>
 <main id="main" tabindex="-1">
 ${frame.notice ? html`<p class="notice" role="status">${frame.notice}</p>` : ''}
 ${frame.body}
