@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'supertest';
@@ -11,6 +11,7 @@ import { startTestHub, TEST_ADMIN_TOKEN, TestHub } from '../support/test-hub';
 
 const UREPORT = readFileSync(join(__dirname, '..', 'fixtures', 'upstream', 'faf', 'tests', 'sample_reports', 'ureport_python'));
 const SYSTEM = { kind: 'system', name: 'access test' } as const;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Who calls: every kind of credential the issue names, good and bad. */
 const CALLERS = [
@@ -31,7 +32,7 @@ const CALLERS = [
 type Caller = (typeof CALLERS)[number];
 
 /** What each route is meant to allow, written down here independently of the code's declarations. */
-type Policy = 'public' | 'ingest' | 'host-key' | 'viewer' | 'developer' | 'qa' | 'admin';
+type Policy = 'public' | 'ingest' | 'host-key' | 'host-key-only' | 'viewer' | 'developer' | 'qa' | 'admin';
 const RANK = ['viewer', 'developer', 'qa', 'admin'];
 
 interface Fixture {
@@ -107,7 +108,25 @@ const ROUTES: RouteCase[] = [
     send: (hub, f) => hub.http.post(`/api/v1/candidates/${f.candidateId}/split`).send({ reportId: randomUUID() }),
   },
   { method: 'GET', route: '/api/v1/audit', policy: 'admin', ok: 200, send: (hub) => hub.http.get('/api/v1/audit') },
+  { method: 'GET', route: '/sign-in', policy: 'public', ok: 200, send: (hub) => hub.http.get('/sign-in') },
+  { method: 'POST', route: '/sign-in', policy: 'public', ok: 400, send: (hub) => hub.http.post('/sign-in').type('form').send({ username: 'x' }) },
+  { method: 'POST', route: '/sign-out', policy: 'viewer', ok: 303, send: (hub) => hub.http.post('/sign-out').redirects(0) },
+  { method: 'GET', route: '/api/v1/session', policy: 'viewer', ok: 200, send: (hub) => hub.http.get('/api/v1/session') },
+  { method: 'POST', route: '/api/v1/tokens', policy: 'viewer', ok: 400, send: (hub) => hub.http.post('/api/v1/tokens').send({ scope: 'viewer' }) },
+  { method: 'GET', route: '/api/v1/tokens', policy: 'viewer', ok: 200, send: (hub) => hub.http.get('/api/v1/tokens') },
+  { method: 'DELETE', route: '/api/v1/tokens/:id', policy: 'viewer', ok: 404, send: (hub) => hub.http.delete(`/api/v1/tokens/${randomUUID()}`) },
+  { method: 'POST', route: '/api/v1/rig-keys', policy: 'admin', ok: 400, send: (hub) => hub.http.post('/api/v1/rig-keys').send({ labels: {} }) },
+  { method: 'GET', route: '/api/v1/rig-keys', policy: 'admin', ok: 200, send: (hub) => hub.http.get('/api/v1/rig-keys') },
+  { method: 'DELETE', route: '/api/v1/rig-keys/:id', policy: 'admin', ok: 404, send: (hub) => hub.http.delete(`/api/v1/rig-keys/${randomUUID()}`) },
   { method: 'GET', route: '/api/v1/hosts/:id', policy: 'host-key', ok: 200, send: (hub, f) => hub.http.get(`/api/v1/hosts/${f.hostId}`) },
+  {
+    method: 'PUT',
+    route: '/api/v1/hosts/:id/erasure-key',
+    policy: 'host-key-only',
+    ok: 200,
+    // Rotates to the same key, so the callers after it find the host as before.
+    send: (hub, f) => hub.http.put(`/api/v1/hosts/${f.hostId}/erasure-key`).send({ erasureKeyHash: sha256(f.hostKey) }),
+  },
   {
     method: 'DELETE',
     route: '/api/v1/hosts/:id',
@@ -124,8 +143,8 @@ function expected(policy: Policy, caller: Caller, ok: number): number {
   if (policy === 'public') return ok;
   if (rejectedCredential) return 401;
   if (policy === 'ingest') return ok;
-  if (policy === 'host-key') {
-    if (caller === 'admin' || caller === 'admin-token' || caller === 'host-key') return ok;
+  if (policy === 'host-key' || policy === 'host-key-only') {
+    if (caller === 'host-key' || (policy === 'host-key' && (caller === 'admin' || caller === 'admin-token'))) return ok;
     // Without a bearer there is nothing to check; with a wrong one the host looks exactly like an unknown one.
     return caller === 'anonymous' || caller === 'rig-basic' ? 401 : 404;
   }

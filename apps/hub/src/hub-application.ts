@@ -66,7 +66,7 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
   app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
-  // Console forms post urlencoded (they work without JavaScript); they are small.
+  // Browser forms (sign-in, sign-out, the console's pages).
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.useGlobalPipes(new StandardSchemaValidationPipe());
   app.enableShutdownHooks();

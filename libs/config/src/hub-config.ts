@@ -41,6 +41,9 @@ export const HubEnvSchema = z.object({
   INGEST_MODE: z.enum(['open', 'keys']).default('open').describe('open: anyone may send crashes and CEP reports; keys: only rig keys'),
   ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token that acts as an admin (bootstrap and automation)'),
   BOOTSTRAP_ADMIN: flag(true).describe('on start with no enabled admin account, create one and print its one-time password'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60).describe('a browser session ends after this long without a request'),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12).describe('a browser session ends this long after sign-in, whatever the activity'),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto').describe('Secure cookies: auto = when the request came over HTTPS'),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token that may read the metrics route (besides admins)'),
   LIVE_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14).describe('a server is live if it reported within this many days'),
   STATS_MIN_HOSTS: z.coerce.number().int().min(1).default(5).describe('public statistics suppress cells with fewer hosts'),
@@ -71,7 +74,12 @@ export interface HubConfig {
   search: { backend: 'postgres' } | { backend: 'elasticsearch'; url: string; index: string };
   ingestToken?: string;
   adminToken?: string;
-  access: { ingestMode: 'open' | 'keys'; metricsToken?: string; bootstrapAdmin: boolean };
+  access: {
+    ingestMode: 'open' | 'keys';
+    metricsToken?: string;
+    bootstrapAdmin: boolean;
+    session: { idleMs: number; maxMs: number; secureCookie: 'auto' | boolean };
+  };
   fleet: { liveWindowDays: number; statsMinHosts: number; cepRawRetentionDays: number; retentionIntervalMs: number };
   /** null: country lookup switched off. */
   geoipDbPath: string | null;
@@ -131,7 +139,16 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         : { backend: 'postgres' },
     ingestToken: e.INGEST_TOKEN,
     adminToken: e.ADMIN_TOKEN,
-    access: { ingestMode: e.INGEST_TOKEN ? 'keys' : e.INGEST_MODE, metricsToken: e.METRICS_TOKEN, bootstrapAdmin: e.BOOTSTRAP_ADMIN },
+    access: {
+      ingestMode: e.INGEST_TOKEN ? 'keys' : e.INGEST_MODE,
+      metricsToken: e.METRICS_TOKEN,
+      bootstrapAdmin: e.BOOTSTRAP_ADMIN,
+      session: {
+        idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+        maxMs: e.SESSION_MAX_HOURS * 3_600_000,
+        secureCookie: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+      },
+    },
     fleet: {
       liveWindowDays: e.LIVE_WINDOW_DAYS,
       statsMinHosts: e.STATS_MIN_HOSTS,

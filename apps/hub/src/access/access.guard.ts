@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { HubConfig } from '../../../../libs/config/src';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { ACCESS_POLICY, AccessPolicy } from './access-policy';
+import { sameSecret } from './credentials';
 import { attachPrincipal, hasRole, Principal } from './principal';
 import { PrincipalResolver } from './principal-resolver.service';
 
@@ -28,7 +29,9 @@ export class AccessGuard implements CanActivate {
     attachPrincipal(req, principal);
     if (policy === 'public') return true;
     if (rejected) throw new UnauthorizedException('the credential is unknown, expired or revoked');
-    return this.permits(policy, principal);
+    if (!this.permits(policy, principal)) return false;
+    checkCsrf(req, principal);
+    return true;
   }
 
   private permits(policy: Exclude<AccessPolicy, 'public'>, p: Principal): boolean {
@@ -46,6 +49,22 @@ export class AccessGuard implements CanActivate {
         if (hasRole(p, policy)) return true;
         return refuse(p, `this needs the ${policy} role or above`);
     }
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A browser session's state-changing request must echo the session's synchronizer token, as the form
+ * field `_csrf` or the header `X-CSRF-Token` (JSON writes from pages). Token-authenticated calls carry
+ * their credential in a header no other site can set, so they need none.
+ */
+function checkCsrf(req: Request, p: Principal): void {
+  if (p.kind !== 'person' || SAFE_METHODS.has(req.method)) return;
+  const body = req.body as Record<string, unknown> | undefined;
+  const given = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+  if (!given || !sameSecret(given, p.csrfToken)) {
+    throw new ForbiddenException('CSRF token missing or wrong: send the session\'s token as X-CSRF-Token or the form field _csrf');
   }
 }
 

@@ -10,7 +10,13 @@ import { AuditTrail } from './audit-trail.service';
 import { PrincipalResolver } from './principal-resolver.service';
 import { RigKeyRepository } from './rig-key.repository';
 import { RigKeysService } from './rig-keys.service';
+import { ApiTokensController } from './api-tokens.controller';
 import { AuditController } from './audit.controller';
+import { RigKeysController } from './rig-keys.controller';
+import { SessionController } from './session.controller';
+import { SessionRepository } from './session.repository';
+import { SessionsService } from './sessions.service';
+import { SignInController } from './sign-in.controller';
 
 /** Who may do what: used by API and worker processes alike (the worker records audit events too). */
 export const accessSharedProviders: Provider[] = [AuditEventRepository, AuditTrail];
@@ -25,6 +31,8 @@ export const accessApiProviders: Provider[] = [
   ApiTokensService,
   RigKeyRepository,
   RigKeysService,
+  SessionRepository,
+  SessionsService,
 ];
 
-export const accessControllers = [AuditController];
+export const accessControllers = [AuditController, SessionController, SignInController, ApiTokensController, RigKeysController];

@@ -70,8 +70,8 @@ export class ApiTokensService {
     return { kind: 'token', id: token.id, name: `${owner.username}/${token.name}`, role, userId: owner.id };
   }
 
-  /** A person's own tokens; admins may list anyone's (userId) or all. */
-  async list(actor: Principal, ownerId: string | undefined) {
+  /** One person's tokens, or everyone's (undefined; the controller allows that to admins only). */
+  async list(ownerId: string | undefined) {
     return (await this.tokens.list(ownerId)).map(publicToken);
   }
 

@@ -42,6 +42,11 @@ export function hasRole(p: Principal, role: Role): boolean {
   return own !== null && ROLES.indexOf(own) >= ROLES.indexOf(role);
 }
 
+/** The rig a request comes from, when it carries a rig key. */
+export function rigOf(p: Principal): { name: string; labels: Record<string, string> } | null {
+  return p.kind === 'rig' ? { name: p.name, labels: p.labels } : null;
+}
+
 /** Who, for the audit trail: kind, a stable id (null for configured tokens) and a name people read. */
 export function actorOf(p: Principal): { kind: string; id: string | null; name: string } {
   switch (p.kind) {

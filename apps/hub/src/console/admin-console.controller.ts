@@ -29,7 +29,7 @@ export class AdminConsoleController {
   private async page(who: Principal, action: string, extra: { notice?: string | null; secret?: { what: string; value: string } }) {
     const [users, tokens, rigKeys, audit] = await Promise.all([
       this.accounts.list(),
-      this.tokens.list(who, undefined),
+      this.tokens.list(undefined),
       this.rigKeys.list(),
       this.audit.find({ limit: 100, ...(action ? { action } : {}) }),
     ]);

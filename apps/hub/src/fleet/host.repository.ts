@@ -66,6 +66,10 @@ export class HostRepository {
     return rows[0];
   }
 
+  async setErasureKeyHash(m: EntityManager, hostId: string, hash: string): Promise<void> {
+    await m.query('UPDATE host SET erasure_key_hash = $2 WHERE id = $1', [hostId, hash]);
+  }
+
   /** Whether any crash or raw report names the host, for hosts that never sent a CEP report. */
   async holdsAnything(m: EntityManager, hostId: string): Promise<boolean> {
     const rows: unknown[] = await m.query(

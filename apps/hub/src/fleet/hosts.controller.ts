@@ -1,8 +1,9 @@
-import { Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../access/access-policy';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { Principal } from '../access/principal';
+import { RotateErasureKey, RotateErasureKeySchema } from '../../../../libs/contracts/src';
 import { HostsService } from './hosts.service';
 
 /** A host's own data: its agent (erasure key) or an admin may read it and erase it. */
@@ -24,5 +25,15 @@ export class HostsController {
   @ApiOperation({ summary: 'Erase every row about a host; answers a receipt of rows deleted per table' })
   erase(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Headers('authorization') authorization?: string) {
     return this.hosts.erase(id, principal, authorization);
+  }
+
+  @Put(':id/erasure-key')
+  @ApiOperation({ summary: "Replace the host's erasure-key hash; authenticated with the current key only" })
+  rotateKey(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body({ schema: RotateErasureKeySchema }) body: RotateErasureKey,
+    @Headers('authorization') authorization?: string,
+  ) {
+    return this.hosts.rotateKey(id, authorization, body.erasureKeyHash);
   }
 }

@@ -7,7 +7,7 @@ import { activityDay, addDays, contributionDelta, dailyContributions } from '../
 import { CepReportEntity, HostEntity } from '../../../../libs/storage/src/entities';
 import { AuditTrail } from '../access/audit-trail.service';
 import { sameSecret, secretHash } from '../access/credentials';
-import { hasRole, Principal } from '../access/principal';
+import { ANONYMOUS, hasRole, Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CandidateRepository } from '../grouping/candidate.repository';
 import { ReportIndexerService } from '../search/report-indexer.service';
@@ -82,6 +82,21 @@ export class HostsService {
       recentReports: reports,
       crashReports: crashes[0]?.n ?? 0,
     };
+  }
+
+  /**
+   * Replaces the host's erasure-key hash; only a request with the current key may (not even an admin:
+   * the key is the host's own, and a takeover must need it).
+   */
+  async rotateKey(hostId: string, authorization: string | undefined, erasureKeyHash: string): Promise<{ hostId: string; rotatedAt: string }> {
+    await this.dataSource.transaction(async (m) => {
+      await this.hosts.lockHost(m, hostId);
+      // Checked as if anonymous, so an admin role does not stand in for the key.
+      const { actor } = await this.authorize(m, hostId, ANONYMOUS, authorization);
+      await this.hosts.setErasureKeyHash(m, hostId, erasureKeyHash);
+      await this.audit.record(actor, 'host.rotate-key', { type: 'host', id: erasedHostRef(hostId) }, null, { rotated: true }, m);
+    });
+    return { hostId, rotatedAt: new Date().toISOString() };
   }
 
   /**

@@ -17,7 +17,10 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contracts/src';
+import { labelsWithRig } from '../../../../libs/access/src';
 import { Access } from '../access/access-policy';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import { Principal, rigOf } from '../access/principal';
 import { RawReportRepository } from './raw-report.repository';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
@@ -37,8 +40,9 @@ export class CrashIngestController {
   @Post('api/v1/crash-reports')
   @HttpCode(202)
   @ApiOperation({ summary: 'Agent crash report: uReport v2 with host id, labels and an idempotency key (reportId)' })
-  async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport, @Req() req: Request) {
-    const result = await this.intake.acceptAgentCrash(report, this.senderCountry.countryOf(req));
+  async createCrashReport(@Body({ schema: AgentCrashReportSchema }) report: AgentCrashReport, @Req() req: Request, @CurrentPrincipal() principal: Principal) {
+    const labels = labelsWithRig(report.labels, rigOf(principal));
+    const result = await this.intake.acceptAgentCrash({ ...report, labels }, this.senderCountry.countryOf(req));
     return { id: result.id, status: 'queued', duplicate: !result.created, bthash: result.bthash };
   }
 
@@ -51,8 +55,9 @@ export class CrashIngestController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Req() req: Request,
     @Headers() headers: Record<string, string>,
+    @CurrentPrincipal() principal: Principal,
   ) {
-    const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
+    const meta = this.meta(headers, req, principal);
     const body = file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const result = await this.intake.acceptProblemDirArchive(body, meta);
     return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
@@ -62,10 +67,16 @@ export class CrashIngestController {
   @Put('upload/:name')
   @HttpCode(202)
   @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
-  async upload(@Req() req: Request, @Headers() headers: Record<string, string>) {
-    const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
+  async upload(@Req() req: Request, @Headers() headers: Record<string, string>, @CurrentPrincipal() principal: Principal) {
+    const meta = this.meta(headers, req, principal);
     const result = await this.intake.acceptProblemDirArchive(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), meta);
     return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
+  }
+
+  /** Upload headers, the sender's country, and a rig key's labels. */
+  private meta(headers: Record<string, string>, req: Request, principal: Principal) {
+    const parsed = this.intake.parseMetaHeaders(headers, 'upload');
+    return { ...parsed, labels: labelsWithRig(parsed.labels, rigOf(principal)), country: this.senderCountry.countryOf(req) };
   }
 
   @Get('api/v1/reports/:id')

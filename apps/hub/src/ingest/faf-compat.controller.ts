@@ -2,9 +2,10 @@ import { Body, Controller, HttpCode, Post, Req, UploadedFile, UseFilters, UseInt
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { labelsWithRig } from '../../../../libs/access/src';
 import { Access } from '../access/access-policy';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
-import type { Principal } from '../access/principal';
+import { Principal, rigOf } from '../access/principal';
 import { AttachmentService } from './attachment.service';
 import { FafErrorFilter } from './faf-error.filter';
 import { ReportIntakeService } from './report-intake.service';
@@ -30,8 +31,12 @@ export class FafCompatController {
   @ApiOperation({ summary: 'Submit a uReport v2 (ABRT Analytics /reports/new/)' })
   @ApiConsumes('multipart/form-data', 'application/json')
   @UseInterceptors(FileInterceptor('file'))
-  async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown, @Req() req: Request) {
-    const result = await this.intake.acceptUReport(file ? file.buffer : body, { source: 'faf', country: this.senderCountry.countryOf(req) });
+  async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown, @Req() req: Request, @CurrentPrincipal() principal: Principal) {
+    const result = await this.intake.acceptUReport(file ? file.buffer : body, {
+      source: 'faf',
+      country: this.senderCountry.countryOf(req),
+      labels: labelsWithRig(undefined, rigOf(principal)),
+    });
     const known = await this.attachments.isKnown(result.bthash!, result.id);
     const base = `${req.protocol}://${req.get('host')}`;
     return {

@@ -29,6 +29,24 @@ export type CreateApiToken = z.infer<typeof CreateApiTokenSchema>;
 /** POST /api/v1/rig-keys: a test rig's ingest key; the labels are added to every report it brings. */
 export const CreateRigKeySchema = z.object({
   rigName: label,
-  labels: z.record(z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'label names are [A-Za-z0-9_.-]'), label).default({}),
+  labels: z
+    .record(z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'label names are [A-Za-z0-9_.-]'), label)
+    .refine((labels) => Object.keys(labels).length <= 16, 'at most 16 labels')
+    .default({}),
 });
 export type CreateRigKey = z.infer<typeof CreateRigKeySchema>;
+
+/** POST /sign-in (an HTML form). */
+export const SignInFormSchema = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+  _csrf: z.string().min(1).max(200),
+  next: z.string().max(2000).optional(),
+});
+export type SignInForm = z.infer<typeof SignInFormSchema>;
+
+/** PUT /api/v1/hosts/:id/erasure-key, sent with the current key as Bearer. */
+export const RotateErasureKeySchema = z.object({
+  erasureKeyHash: z.string().regex(/^[0-9a-f]{64}$/, 'the sha256 (hex) of the new erasure key'),
+});
+export type RotateErasureKey = z.infer<typeof RotateErasureKeySchema>;

@@ -1,0 +1,2 @@
+export * from './sign-in-page';
+export * from './rig-labels';
