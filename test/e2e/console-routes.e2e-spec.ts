@@ -1,5 +1,6 @@
 import { CONSOLE_CSP } from '../../libs/console-pages/src/layout';
 import { candidateOf, seedConsole, type SeededConsole } from '../support/console-seed';
+import { signIn } from '../support/sign-in';
 import { startTestHub, TestHub } from '../support/test-hub';
 
 describe('console routes', () => {
@@ -53,10 +54,12 @@ describe('console routes', () => {
   it('lets only signed-in people read, and only QA change grouping', async () => {
     const amd = await candidateOf(hub, seed.reports.amd[0]);
     const twin = await candidateOf(hub, seed.reports.amdTwin[0]);
-    for (const path of ['/candidates', `/candidates/${amd}`, '/hardware', `/reports/${seed.reports.amd[0]}`, '/rigs']) {
-      const anonymous = await hub.http.get(path).expect(401);
-      expect(anonymous.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(anonymous.text).not.toContain('amd_parse_entry');
+    for (const path of ['/candidates?cpuVendor=AMD', `/candidates/${amd}`, '/hardware', `/reports/${seed.reports.amd[0]}`, '/rigs', '/admin']) {
+      // A browser without a session is sent to sign in, and back afterwards.
+      const anonymous = await hub.http.get(path).expect(303);
+      expect(anonymous.headers.location).toBe(`/sign-in?next=${encodeURIComponent(path)}`);
+      // A script with a wrong token is told so.
+      await hub.http.get(path).set('Authorization', 'Bearer wrong').expect(401);
     }
     // Public: the statistics page and the console's own files.
     await hub.http.get('/stats').expect(200);
@@ -78,6 +81,29 @@ describe('console routes', () => {
     const qa = await hub.as('qa').get(`/candidates/${amd}`).expect(200);
     expect(qa.text).toContain('Merge into this');
     expect(qa.text).toContain('Split out');
+  });
+
+  it('a signed-in person: forms carry the session CSRF token; a form without it or with another is refused and changes nothing', async () => {
+    const amd = await candidateOf(hub, seed.reports.amd[0]);
+    const twin = await candidateOf(hub, seed.reports.amdTwin[0]);
+    const qa = await signIn(hub, 'qa');
+    const page = await qa.agent.get(`/candidates/${amd}`).expect(200);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    expect(token).toBeDefined();
+    // Every POST form on the page carries it, sign-out included.
+    const forms = page.text.match(/<form method="post"[^>]*>/g) ?? [];
+    expect(forms.length).toBeGreaterThan(2);
+    expect(page.text.match(new RegExp(`name="_csrf" value="${token}"`, 'g'))).toHaveLength(forms.length);
+    const before = await hub.snapshot();
+    await qa.agent.post(`/candidates/${amd}/merge`).type('form').send({ sourceId: twin }).expect(403);
+    await qa.agent.post(`/candidates/${amd}/merge`).type('form').send({ sourceId: twin, _csrf: `${token}x` }).expect(403);
+    expect(await hub.snapshot()).toEqual(before);
+    // Signed-in pages are never cached, the statistics page included.
+    expect((await qa.agent.get('/stats').expect(200)).headers['cache-control']).toBe('private, no-store');
+    expect((await hub.http.get('/stats').expect(200)).headers['cache-control']).toBe('public, max-age=300');
+    // Sign out ends the session: the console sends the browser back to sign in.
+    await qa.agent.post('/sign-out').type('form').send({ _csrf: token }).expect(303);
+    expect((await qa.agent.get('/candidates').expect(303)).headers.location).toBe('/sign-in?next=%2Fcandidates');
   });
 
   it('refuses malformed forms with 400 and changes nothing', async () => {
@@ -111,7 +137,7 @@ describe('console routes', () => {
   });
 
   it('administration: admins only; adds a person with a password shown once, revokes a token, lists the audit log', async () => {
-    await hub.http.get('/admin').expect(401);
+    await hub.http.get('/admin').set('Authorization', 'Bearer wrong').expect(401);
     for (const role of ['viewer', 'developer', 'qa'] as const) {
       await hub.as(role).get('/admin').expect(403);
       await hub.as(role).post('/admin/users').type('form').send({ username: 'mallory', role: 'admin' }).expect(403);

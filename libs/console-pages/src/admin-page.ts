@@ -1,7 +1,7 @@
 import { emptyState, select } from './form-controls';
 import { formatTime, shortId } from './format';
 import { html, type SafeHtml } from './html';
-import { renderLayout, type Viewer } from './layout';
+import { csrfField, renderLayout, type Viewer } from './layout';
 
 export const ROLE_OPTIONS = ['viewer', 'developer', 'qa', 'admin'].map((r) => ({ value: r, text: r }));
 
@@ -17,17 +17,17 @@ export interface AdminView {
   notice?: string | null;
 }
 
-function postButton(action: string, text: string, hidden: Record<string, string>, srText: string): SafeHtml {
-  return html`<form method="post" action="${action}" class="inline">${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="secondary">${text}<span class="sr-only"> ${srText}</span></button></form>`;
+function postButton(viewer: Viewer | null | undefined, action: string, text: string, hidden: Record<string, string>, srText: string): SafeHtml {
+  return html`<form method="post" action="${action}" class="inline">${csrfField(viewer)}${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="secondary">${text}<span class="sr-only"> ${srText}</span></button></form>`;
 }
 
 function users(v: AdminView): SafeHtml {
   const rows = v.users.map(
     (u) => html`<tr data-user="${u.username}"><td>${u.username}${u.displayName !== u.username ? html`<div class="muted small">${u.displayName}</div>` : ''}</td><td>${u.role}</td><td>${u.sso ? 'OpenID Connect' : 'password'}</td><td>${u.disabledAt ? html`disabled ${formatTime(u.disabledAt)}` : 'active'}</td><td>${
-      u.disabledAt ? postButton('/admin/users/enable', 'Enable', { username: u.username }, u.username) : postButton('/admin/users/disable', 'Disable', { username: u.username }, u.username)
+      u.disabledAt ? postButton(v.viewer, '/admin/users/enable', 'Enable', { username: u.username }, u.username) : postButton(v.viewer, '/admin/users/disable', 'Disable', { username: u.username }, u.username)
     }</td></tr>`,
   );
-  const add = html`<form method="post" action="/admin/users" class="filters"><fieldset><legend>Add a person</legend><div class="grid">
+  const add = html`<form method="post" action="/admin/users" class="filters">${csrfField(v.viewer)}<fieldset><legend>Add a person</legend><div class="grid">
 <div class="field"><label for="new-username">Username</label><input id="new-username" name="username" required pattern="[A-Za-z0-9._@\\-]{1,64}" autocomplete="off"></div>
 ${select('role', 'Role', ROLE_OPTIONS, 'viewer')}</div>
 <p class="muted small">A password is generated and shown once.</p><div class="actions"><button type="submit">Add</button></div></fieldset></form>`;
@@ -40,14 +40,14 @@ function tokens(v: AdminView): SafeHtml {
   if (!v.tokens.length) return emptyState('No API tokens.');
   const owners = usernames(v);
   return html`<div class="table-wrap" tabindex="0"><table class="tokens"><caption class="sr-only">API tokens</caption><thead><tr><th scope="col">Owner / name</th><th scope="col">Prefix</th><th scope="col">Scope</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${v.tokens.map(
-    (t) => html`<tr data-token="${t.id}"><td>${owners.get(t.userId) ?? shortId(t.userId)} / ${t.name}</td><td><code>${t.prefix}</code></td><td>${t.scope}</td><td>${formatTime(t.expiresAt)}</td><td>${formatTime(t.lastUsedAt)}</td><td>${t.revokedAt ? html`revoked ${formatTime(t.revokedAt)}` : 'active'}</td><td>${t.revokedAt ? '' : postButton('/admin/tokens/revoke', 'Revoke', { id: t.id }, `token ${t.name}`)}</td></tr>`,
+    (t) => html`<tr data-token="${t.id}"><td>${owners.get(t.userId) ?? shortId(t.userId)} / ${t.name}</td><td><code>${t.prefix}</code></td><td>${t.scope}</td><td>${formatTime(t.expiresAt)}</td><td>${formatTime(t.lastUsedAt)}</td><td>${t.revokedAt ? html`revoked ${formatTime(t.revokedAt)}` : 'active'}</td><td>${t.revokedAt ? '' : postButton(v.viewer, '/admin/tokens/revoke', 'Revoke', { id: t.id }, `token ${t.name}`)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
 function rigKeys(v: AdminView): SafeHtml {
   if (!v.rigKeys.length) return emptyState('No rig keys.');
   return html`<div class="table-wrap" tabindex="0"><table class="rig-keys"><caption class="sr-only">Rig keys</caption><thead><tr><th scope="col">Rig</th><th scope="col">Labels</th><th scope="col">Prefix</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${v.rigKeys.map(
-    (k) => html`<tr data-rig-key="${k.id}"><td>${k.rigName}</td><td>${Object.entries(k.labels).map(([a, b]) => html`<code>${a}=${b}</code> `)}</td><td><code>${k.prefix}</code></td><td>${formatTime(k.lastUsedAt)}</td><td>${k.revokedAt ? html`revoked ${formatTime(k.revokedAt)}` : 'active'}</td><td>${k.revokedAt ? '' : postButton('/admin/rig-keys/revoke', 'Revoke', { id: k.id }, `rig key ${k.rigName}`)}</td></tr>`,
+    (k) => html`<tr data-rig-key="${k.id}"><td>${k.rigName}</td><td>${Object.entries(k.labels).map(([a, b]) => html`<code>${a}=${b}</code> `)}</td><td><code>${k.prefix}</code></td><td>${formatTime(k.lastUsedAt)}</td><td>${k.revokedAt ? html`revoked ${formatTime(k.revokedAt)}` : 'active'}</td><td>${k.revokedAt ? '' : postButton(v.viewer, '/admin/rig-keys/revoke', 'Revoke', { id: k.id }, `rig key ${k.rigName}`)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

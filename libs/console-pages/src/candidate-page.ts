@@ -3,7 +3,7 @@ import { shareBar, stackedDailyChart, type StackedSeries } from './charts';
 import { emptyState } from './form-controls';
 import { formatCount, formatDistance, formatRate, formatShare, formatTime, shortId } from './format';
 import { html, type SafeHtml } from './html';
-import { renderLayout, type Viewer } from './layout';
+import { csrfField, renderLayout, type Viewer } from './layout';
 import { groupingExplanation, type GroupingView, hardwareSummary, labelList } from './report-parts';
 
 export interface ThreadFrame {
@@ -147,7 +147,7 @@ function reports(v: CandidatePageView): SafeHtml {
 <td class="small">${hardwareSummary(x.hardwareAttrs)}</td>
 <td class="small">${labelList(x.labels)}</td>
 <td class="small">${groupingExplanation(x.grouping)}</td>
-${v.canMerge && r.total > 1 ? html`<td><form method="post" action="${base}/split"><input type="hidden" name="reportId" value="${x.id}"><button type="submit" class="secondary">Split out<span class="sr-only"> report ${shortId(x.id)}</span></button></form></td>` : ''}
+${v.canMerge && r.total > 1 ? html`<td><form method="post" action="${base}/split">${csrfField(v.viewer)}<input type="hidden" name="reportId" value="${x.id}"><button type="submit" class="secondary">Split out<span class="sr-only"> report ${shortId(x.id)}</span></button></form></td>` : ''}
 </tr>`,
   );
   return html`<div class="table-wrap" tabindex="0"><table class="reports"><caption class="sr-only">Reports</caption>
@@ -162,7 +162,7 @@ function similar(v: CandidatePageView): SafeHtml {
 <thead><tr><th scope="col">Candidate</th><th scope="col" class="num">Distance</th><th scope="col" class="num">Reports</th>${v.canMerge ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead>
 <tbody>${v.similar.map(
     (s) => html`<tr data-candidate="${s.id}"><td><a href="/candidates/${s.id}">${s.signatureText}</a></td><td class="num">${formatDistance(s.distance)}</td><td class="num">${formatCount(s.reportCount)}</td>
-${v.canMerge ? html`<td><form method="post" action="/candidates/${v.candidate.id}/merge"><input type="hidden" name="sourceId" value="${s.id}"><button type="submit" class="secondary">Merge into this<span class="sr-only"> candidate: ${s.signatureText}</span></button></form></td>` : ''}</tr>`,
+${v.canMerge ? html`<td><form method="post" action="/candidates/${v.candidate.id}/merge">${csrfField(v.viewer)}<input type="hidden" name="sourceId" value="${s.id}"><button type="submit" class="secondary">Merge into this<span class="sr-only"> candidate: ${s.signatureText}</span></button></form></td>` : ''}</tr>`,
   )}</tbody></table></div>`;
 }
 

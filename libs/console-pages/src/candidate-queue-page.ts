@@ -2,7 +2,7 @@ import { type DailySeries, sparkline } from './charts';
 import { datalist, emptyState, field, select } from './form-controls';
 import { formatCount, formatTime, shortId } from './format';
 import { html } from './html';
-import { renderLayout, type Viewer } from './layout';
+import { csrfField, renderLayout, type Viewer } from './layout';
 import { activeFilters, CRASH_FILTERS, HARDWARE_FIELDS, PAGE_SIZES, type QueueForm, queueUrl, SORTS } from './queue-query';
 
 export interface QueueItem {
@@ -80,7 +80,7 @@ function results(v: CandidateQueueView) {
 <tbody>${v.items.map((i) => row(i, v.canMerge))}</tbody></table></div>`
     : emptyState(chips.length ? 'No candidate matches these filters.' : 'No crash reports have been grouped yet.', chips.length ? html`<a href="/candidates">Clear the filters</a>.` : undefined);
   const bulk = v.canMerge && v.items.length > 1
-    ? html`<form id="bulk" class="bulk" method="post" action="/candidates/merge"><button type="submit">Merge selected</button> <span class="muted small">into the one with the most reports</span></form>`
+    ? html`<form id="bulk" class="bulk" method="post" action="/candidates/merge">${csrfField(v.viewer)}<button type="submit">Merge selected</button> <span class="muted small">into the one with the most reports</span></form>`
     : '';
   return html`<section id="results" aria-labelledby="results-h">
 <h2 id="results-h">${formatCount(v.total)} candidate${v.total === 1 ? '' : 's'}</h2>

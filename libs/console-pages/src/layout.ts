@@ -6,6 +6,13 @@ export type NavKey = 'candidates' | 'hardware' | 'rigs' | 'stats' | 'admin' | 'n
 export interface Viewer {
   name: string;
   role: string;
+  /** A signed-in person's session token for forms (CSRF); absent for API tokens, which need none. */
+  csrfToken?: string;
+}
+
+/** The hidden field every POST form of a signed-in person carries (checked by the access guard). */
+export function csrfField(viewer: Viewer | null | undefined): SafeHtml {
+  return viewer?.csrfToken ? html`<input type="hidden" name="_csrf" value="${viewer.csrfToken}">` : html``;
 }
 
 const isAdmin = (v: Viewer | null | undefined) => v?.role === 'admin';
@@ -45,8 +52,12 @@ function navigation(active: NavKey, showConsole: boolean, admin: boolean): SafeH
 export function renderLayout(frame: PageFrame): string {
   const showConsole = !frame.publicPage || !!frame.viewer;
   const who = frame.viewer
-    ? html`<div class="who"><span>${frame.viewer.name} <span class="muted">(${frame.viewer.role})</span></span></div>`
-    : '';
+    ? html`<div class="who"><span>${frame.viewer.name} <span class="muted">(${frame.viewer.role})</span></span>${
+        frame.viewer.csrfToken ? html`<form method="post" action="/sign-out" class="inline">${csrfField(frame.viewer)}<button type="submit" class="secondary">Sign out</button></form>` : ''
+      }</div>`
+    : frame.publicPage
+      ? html`<div class="who"><a href="/sign-in">Sign in</a></div>`
+      : '';
   return `<!doctype html>\n${html`<html lang="en">
 <head>
 <meta charset="utf-8">

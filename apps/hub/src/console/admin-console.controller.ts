@@ -11,7 +11,7 @@ import type { Principal } from '../access/principal';
 import { RigKeysService } from '../access/rig-keys.service';
 import { ADMIN_NOTICES, AddPersonFormSchema, AdminPageQuerySchema, IdFormSchema, UsernameFormSchema } from './admin-console.schema';
 import { ConsoleErrorFilter } from './console-error.filter';
-import { viewerOf } from './console.controller';
+import { viewerOf } from './viewer';
 
 /** Administration pages: people and roles, API tokens, rig keys, the audit log; admins only. */
 @ApiExcludeController()

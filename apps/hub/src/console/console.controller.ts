@@ -9,14 +9,14 @@ import {
   renderReportPage,
   renderRigsPage,
   type UrlParams,
-  type Viewer,
 } from '../../../../libs/console-pages/src';
 import { Access } from '../access/access-policy';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
-import { actorOf, hasRole, roleOf, type Principal } from '../access/principal';
+import { hasRole, type Principal } from '../access/principal';
 import { ConsoleErrorFilter } from './console-error.filter';
 import { CandidatePageQuerySchema, MergeSelectedSchema, NOTICES } from './console.schema';
 import { ConsoleService } from './console.service';
+import { viewerOf } from './viewer';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -102,9 +102,3 @@ export class ConsoleController {
   }
 }
 
-/** Who the header names: a person or token by name and role, the admin token as itself. */
-export function viewerOf(p: Principal): Viewer | null {
-  const role = roleOf(p);
-  if (!role) return null;
-  return { name: p.kind === 'person' || p.kind === 'token' ? p.name : actorOf(p).name, role };
-}
