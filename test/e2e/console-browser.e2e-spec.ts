@@ -5,8 +5,9 @@ import { candidateOf, seedConsole, STACKS, type SeededConsole } from '../support
 import { startTestHub, TestHub } from '../support/test-hub';
 
 /**
- * The console in real Chromium: a QA engineer filters by hardware, reads a candidate, merges a
- * similar one and splits a report out, with axe and screenshots at 1280 and 390 px on every page.
+ * The console in real Chromium: a QA engineer signs in, filters by hardware, reads a candidate,
+ * merges a similar one, splits a report out and signs out; an admin manages people. Axe and
+ * screenshots at 1280 and 390 px on every page.
  */
 describe('console in Chromium', () => {
   let hub: TestHub;
@@ -21,7 +22,7 @@ describe('console in Chromium', () => {
     hub = await startTestHub('consolebrowser');
     seed = await seedConsole(hub);
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: WIDTHS.desktop, extraHTTPHeaders: { Authorization: `Bearer ${hub.people.qa.token}` } });
+    context = await browser.newContext({ viewport: WIDTHS.desktop });
     page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -46,9 +47,33 @@ describe('console in Chromium', () => {
     await page.setViewportSize(WIDTHS.desktop);
   }
 
+  /** Signs in through the sign-in form, from the page the console sent the browser to. */
+  async function signIn(role: 'qa' | 'admin', path: string): Promise<void> {
+    await page.goto(`${hub.url}${path}`);
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.fill('#username', hub.people[role].username);
+    await page.fill('#password', hub.people[role].password);
+    await page.press('#password', 'Enter');
+    await page.waitForURL(`${hub.url}${path}`);
+  }
+
+  async function signOut(): Promise<void> {
+    await page.click('header .who button:has-text("Sign out")');
+    await page.waitForURL(/\/sign-in/);
+  }
+
+  it('signs in through the form and lands on the page asked for', async () => {
+    await page.goto(`${hub.url}/candidates`);
+    await page.waitForURL(/\/sign-in\?next=%2Fcandidates/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'sign-in');
+    await page.setViewportSize(WIDTHS.desktop);
+    await signIn('qa', '/candidates');
+    expect(await page.locator('header .who > span').innerText()).toBe(`${hub.people.qa.username} (qa)`);
+  });
+
   it('filters the queue by a hardware value, by keyboard, and the URL holds the view', async () => {
     await page.goto(`${hub.url}/candidates`);
-    expect(await page.locator('header .who').innerText()).toBe(`${hub.people.qa.username}/tests (qa)`);
     expect(await page.locator('tr[data-candidate]').count()).toBe(4);
     await checkPage('candidates');
     await page.focus('#f-cpuVendor');
@@ -93,7 +118,7 @@ describe('console in Chromium', () => {
     expect(await candidateOf(hub, seed.reports.amdTwin[0])).toBe(amd);
     expect(await page.locator(`#similar tr[data-candidate="${twin}"]`).count()).toBe(0);
     // The triage history names who merged.
-    expect(await page.locator('table.activity tbody').innerText()).toContain(`${hub.people.qa.username}/tests\tmerged`);
+    expect(await page.locator('table.activity tbody').innerText()).toContain(`${hub.people.qa.username}\tmerged`);
   });
 
   it('splits a report out into a candidate of its own', async () => {
@@ -142,9 +167,18 @@ describe('console in Chromium', () => {
     expect(cspViolations).toEqual([]);
   });
 
-  it('administration, as an admin: people, tokens, rig keys and the audit log of the merge and split above', async () => {
-    await context.setExtraHTTPHeaders({ Authorization: `Bearer ${hub.people.admin.token}` });
+  it('signs out, and then cannot reach the console', async () => {
     await page.goto(`${hub.url}/candidates`);
+    await signOut();
+    for (const path of ['/candidates', '/hardware', '/rigs', `/reports/${seed.reports.amd[0]}`]) {
+      await page.goto(`${hub.url}${path}`);
+      expect(new URL(page.url()).pathname).toBe('/sign-in');
+      expect(await page.locator('tr[data-candidate], tr[data-report]').count()).toBe(0);
+    }
+  });
+
+  it('administration, as an admin: people, tokens, rig keys and the audit log of the merge and split above', async () => {
+    await signIn('admin', '/candidates');
     await page.click('nav.site a[href="/admin"]');
     await page.waitForURL(/\/admin$/);
     expect(await page.locator('tr[data-user]').count()).toBe(4);
@@ -157,6 +191,12 @@ describe('console in Chromium', () => {
     await page.waitForSelector('code.secret');
     expect((await page.locator('code.secret').innerText()).length).toBeGreaterThan(8);
     expect(await page.locator('tr[data-user="browser-dev"]').count()).toBe(1);
+    // Disabling works from the keyboard too, through the same POST-redirect-GET.
+    await page.locator('tr[data-user="browser-dev"] button').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/done=disabled/);
+    expect(await page.locator('tr[data-user="browser-dev"] td:nth-child(4)').innerText()).toContain('disabled');
+    await signOut();
     expect(cspViolations).toEqual([]);
   });
 });
