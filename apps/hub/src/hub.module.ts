@@ -39,6 +39,17 @@ import { SenderCountryService } from './ingest/sender-country.service';
 import { CrashProcessingService } from './processing/crash-processing.service';
 import { CrashReportProcessor } from './processing/crash-report.processor';
 import { ReportRecoveryService } from './processing/report-recovery.service';
+import { AutoFilingRepository } from './qa/auto-filing.repository';
+import { AutoFilingService } from './qa/auto-filing.service';
+import { Clock } from './qa/clock';
+import { JiraConnectionService } from './qa/jira-connection.service';
+import { JiraSyncService } from './qa/jira-sync.service';
+import { QaController } from './qa/qa.controller';
+import { TicketFilingProcessor } from './qa/ticket-filing.processor';
+import { TicketRepository } from './qa/ticket.repository';
+import { TicketService } from './qa/ticket.service';
+import { TriageRepository } from './qa/triage.repository';
+import { TriageService } from './qa/triage.service';
 import { QueueModule } from './queue/queue.module';
 import { ReportIndexerService } from './search/report-indexer.service';
 import { candidateSearchProvider } from './search/search.providers';
@@ -62,15 +73,27 @@ export class HubModule {
       ReportIndexerService,
       HostRepository,
       FleetRollupRepository,
+      // The QA workflow files in the worker and previews in the API: both read candidates and raw stacks.
+      CandidatesService,
+      CandidateDetailRepository,
+      CandidateHardwareRepository,
+      CrashLinkService,
+      CrashProcessingService,
+      Clock,
+      TicketRepository,
+      TriageRepository,
+      TriageService,
+      JiraConnectionService,
+      TicketService,
+      JiraSyncService,
+      AutoFilingRepository,
+      AutoFilingService,
       ...accessSharedProviders,
     ];
     const api: Provider[] = [
       AttachmentService,
       ...accessApiProviders,
       SenderCountryService,
-      CandidatesService,
-      CandidateDetailRepository,
-      CandidateHardwareRepository,
       FleetStatsService,
       HostsService,
       HostErasureRepository,
@@ -78,20 +101,19 @@ export class HubModule {
       ConsoleRepository,
     ];
     const worker: Provider[] = [
-      CrashProcessingService,
       CrashReportProcessor,
       ReportRecoveryService,
-      CrashLinkService,
       CepProcessingService,
       CepReportProcessor,
       CepRetentionService,
       FleetRollupRebuildService,
+      TicketFilingProcessor,
     ];
     return {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ...accessControllers, ConsoleController, AdminConsoleController, ConsoleAssetsController]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, QaController, ...accessControllers, ConsoleController, AdminConsoleController, ConsoleAssetsController]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

@@ -54,6 +54,21 @@ export const HubEnvSchema = z.object({
     .string()
     .optional()
     .describe('comma-separated addresses/CIDRs whose X-Forwarded-For is honoured; unset = none'),
+  HUB_PUBLIC_URL: z.string().url().optional().describe('address people reach the hub at (links from Jira); default http://HOST:PORT'),
+  JIRA_URL: z.string().url().optional().describe('Jira Server/Data Center base URL, e.g. https://bugs.openvz.org'),
+  JIRA_PROJECT: z.string().regex(/^[A-Z][A-Z0-9_]+$/).default('OVZ'),
+  JIRA_PROJECT_ID: z.string().regex(/^\d+$/).optional().describe('numeric project id for the prefilled create form when the hub cannot read it'),
+  JIRA_ISSUE_TYPE: z.string().min(1).default('Bug'),
+  JIRA_TOKEN: z.string().min(1).optional().describe('personal access token (Bearer)'),
+  JIRA_USER: z.string().min(1).optional(),
+  JIRA_PASSWORD: z.string().min(1).optional(),
+  JIRA_REGRESSION_POLICY: z.enum(['reopen', 'new-ticket']).default('reopen'),
+  JIRA_REOPEN_TRANSITION: z.string().min(1).default('Reopen Issue').describe('transition name used to reopen a regressed ticket'),
+  JIRA_SYNC_INTERVAL_MS: z.coerce.number().int().positive().default(600_000),
+  JIRA_WEBHOOK_SECRET: z.string().min(16).optional().describe('secret in the webhook URL; unset = webhook route off'),
+  TRIAGE_VERIFY_DAYS: z.coerce.number().int().min(1).default(14).describe('days without crashes from fixed builds before verified fixed'),
+  PROBABLY_FIXED_WINDOW_DAYS: z.coerce.number().int().min(1).default(14),
+  AUTO_FILING: z.enum(['off', 'dry-run', 'on']).default('off').describe('automatic Jira filing for rig crash clusters'),
 });
 
 export type HubEnv = z.infer<typeof HubEnvSchema>;
@@ -84,6 +99,23 @@ export interface HubConfig {
   /** null: country lookup switched off. */
   geoipDbPath: string | null;
   trustedProxies: string[];
+  publicUrl: string;
+  /** null: no Jira configured (tickets can still be linked by key and filed by hand). */
+  jira: JiraConfig | null;
+  triage: { verifyDays: number; probablyFixedWindowDays: number; autoFiling: HubEnv['AUTO_FILING'] };
+}
+
+export interface JiraConfig {
+  url: string;
+  project: string;
+  projectId?: string;
+  issueType: string;
+  /** null: no credentials; the hub offers a prefilled create form instead. */
+  auth: { kind: 'token'; token: string } | { kind: 'basic'; user: string; password: string } | null;
+  regressionPolicy: HubEnv['JIRA_REGRESSION_POLICY'];
+  reopenTransition: string;
+  syncIntervalMs: number;
+  webhookSecret?: string;
 }
 
 /** The IP-to-country database shipped as an npm package (CC0, RIR whois + ASN data). */
@@ -105,6 +137,9 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const e = parsed.data;
   if (e.SEARCH_BACKEND === 'elasticsearch' && !e.ELASTICSEARCH_URL) {
     throw new ConfigError('invalid hub configuration: ELASTICSEARCH_URL: required when SEARCH_BACKEND=elasticsearch');
+  }
+  if (Boolean(e.JIRA_USER) !== Boolean(e.JIRA_PASSWORD)) {
+    throw new ConfigError('invalid hub configuration: JIRA_PASSWORD: JIRA_USER and JIRA_PASSWORD go together');
   }
   return {
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES },
@@ -157,5 +192,24 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     geoipDbPath: e.GEOIP_DB_PATH === 'off' ? null : (e.GEOIP_DB_PATH ?? bundledGeoipDb()),
     trustedProxies: (e.TRUSTED_PROXIES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+    publicUrl: (e.HUB_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    jira: e.JIRA_URL
+      ? {
+          url: e.JIRA_URL.replace(/\/+$/, ''),
+          project: e.JIRA_PROJECT,
+          projectId: e.JIRA_PROJECT_ID,
+          issueType: e.JIRA_ISSUE_TYPE,
+          auth: e.JIRA_TOKEN
+            ? { kind: 'token', token: e.JIRA_TOKEN }
+            : e.JIRA_USER && e.JIRA_PASSWORD
+              ? { kind: 'basic', user: e.JIRA_USER, password: e.JIRA_PASSWORD }
+              : null,
+          regressionPolicy: e.JIRA_REGRESSION_POLICY,
+          reopenTransition: e.JIRA_REOPEN_TRANSITION,
+          syncIntervalMs: e.JIRA_SYNC_INTERVAL_MS,
+          webhookSecret: e.JIRA_WEBHOOK_SECRET,
+        }
+      : null,
+    triage: { verifyDays: e.TRIAGE_VERIFY_DAYS, probablyFixedWindowDays: e.PROBABLY_FIXED_WINDOW_DAYS, autoFiling: e.AUTO_FILING },
   };
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { JobHandler, JobQueue, PermanentJobError } from './job-queue';
-import { JobName, QUEUES, QueueName, ReportJobData, reportJobOptions } from './queue-names';
+import { JobData, jobKeyOf, JobName, QUEUES, QueueName, ReportJobData, reportJobOptions } from './queue-names';
 
 interface BullOptions {
   attempts: number;
@@ -14,29 +14,29 @@ interface BullOptions {
 /** Bull on Redis (queues registered through @nestjs/bull): shared by API and worker processes. */
 export class BullJobQueue extends JobQueue {
   private readonly logger = new Logger(BullJobQueue.name);
-  private readonly queues: Map<QueueName, Queue<ReportJobData>>;
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly queues: Map<QueueName, Queue<JobData>>;
+  private readonly handlers = new Map<string, JobHandler<JobData>>();
   private readonly consuming = new Set<QueueName>();
 
-  constructor(queues: Record<QueueName, Queue<ReportJobData>>, private readonly options: BullOptions) {
+  constructor(queues: Record<QueueName, Queue<JobData>>, private readonly options: BullOptions) {
     super();
-    this.queues = new Map(Object.entries(queues) as Array<[QueueName, Queue<ReportJobData>]>);
+    this.queues = new Map(Object.entries(queues) as Array<[QueueName, Queue<JobData>]>);
     for (const [name, queue] of this.queues) {
       queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
     }
   }
 
-  private queue(name: QueueName): Queue<ReportJobData> {
+  private queue(name: QueueName): Queue<JobData> {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`queue ${name} is not registered`);
     return queue;
   }
 
-  async enqueue(queue: QueueName, job: JobName, data: ReportJobData): Promise<void> {
+  async enqueue(queue: QueueName, job: JobName, data: JobData): Promise<void> {
     const { attempts, backoffMs } = this.options;
     // While Redis is away, fail at once rather than wait out the timeout for every report.
     if (this.queue(queue).client.status !== 'ready') throw new Error(`redis is ${this.queue(queue).client.status}`);
-    const add = this.queue(queue).add(job, data, reportJobOptions(data.reportId, attempts, backoffMs));
+    const add = this.queue(queue).add(job, data, reportJobOptions(jobKeyOf(data), attempts, backoffMs));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('enqueue timed out')), this.options.enqueueTimeoutMs ?? 2000);
@@ -48,14 +48,14 @@ export class BullJobQueue extends JobQueue {
     }
   }
 
-  async requeue(queue: QueueName, job: JobName, data: ReportJobData): Promise<void> {
-    const existing = await this.queue(queue).getJob(data.reportId);
+  async requeue(queue: QueueName, job: JobName, data: JobData): Promise<void> {
+    const existing = await this.queue(queue).getJob(jobKeyOf(data));
     if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
     await this.enqueue(queue, job, data);
   }
 
-  handle(queue: QueueName, job: JobName, handler: JobHandler): void {
-    this.handlers.set(`${queue}/${job}`, handler);
+  handle<D extends JobData = ReportJobData>(queue: QueueName, job: JobName, handler: JobHandler<D>): void {
+    this.handlers.set(`${queue}/${job}`, handler as JobHandler<JobData>);
     if (this.consuming.has(queue)) return;
     this.consuming.add(queue);
     // One catch-all processor per queue: Bull adds up the concurrency of named processors.

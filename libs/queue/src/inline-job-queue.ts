@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { JobHandler, JobQueue, PermanentJobError } from './job-queue';
-import type { JobName, QueueName, ReportJobData } from './queue-names';
+import { JobData, jobKeyOf, JobName, QueueName, ReportJobData } from './queue-names';
 
 interface InlineOptions {
   attempts: number;
@@ -14,8 +14,8 @@ interface InlineOptions {
  */
 export class InlineJobQueue extends JobQueue {
   private readonly logger = new Logger(InlineJobQueue.name);
-  private readonly handlers = new Map<string, JobHandler>();
-  private readonly pending: Array<{ key: string; data: ReportJobData; attempt: number }> = [];
+  private readonly handlers = new Map<string, JobHandler<JobData>>();
+  private readonly pending: Array<{ key: string; data: JobData; attempt: number }> = [];
   private readonly queuedIds = new Set<string>();
   private running = 0;
   private closed = false;
@@ -25,20 +25,20 @@ export class InlineJobQueue extends JobQueue {
     super();
   }
 
-  async enqueue(queue: QueueName, job: JobName, data: ReportJobData): Promise<void> {
-    const id = `${job}:${data.reportId}`;
+  async enqueue(queue: QueueName, job: JobName, data: JobData): Promise<void> {
+    const id = `${job}:${jobKeyOf(data)}`;
     if (this.queuedIds.has(id)) return;
     this.queuedIds.add(id);
     this.pending.push({ key: `${queue}/${job}`, data, attempt: 1 });
     this.drain();
   }
 
-  requeue(queue: QueueName, job: JobName, data: ReportJobData): Promise<void> {
+  requeue(queue: QueueName, job: JobName, data: JobData): Promise<void> {
     return this.enqueue(queue, job, data);
   }
 
-  handle(queue: QueueName, job: JobName, handler: JobHandler): void {
-    this.handlers.set(`${queue}/${job}`, handler);
+  handle<D extends JobData = ReportJobData>(queue: QueueName, job: JobName, handler: JobHandler<D>): void {
+    this.handlers.set(`${queue}/${job}`, handler as JobHandler<JobData>);
     this.drain();
   }
 
@@ -64,20 +64,20 @@ export class InlineJobQueue extends JobQueue {
     }
   }
 
-  private async run(item: { key: string; data: ReportJobData; attempt: number }): Promise<void> {
+  private async run(item: { key: string; data: JobData; attempt: number }): Promise<void> {
     const handler = this.handlers.get(item.key)!;
     const jobName = item.key.split('/')[1];
     const isFinalAttempt = item.attempt >= this.options.attempts;
     try {
-      await handler(item.data, { jobId: item.data.reportId, attempt: item.attempt, isFinalAttempt });
-      this.queuedIds.delete(`${jobName}:${item.data.reportId}`);
+      await handler(item.data, { jobId: jobKeyOf(item.data), attempt: item.attempt, isFinalAttempt });
+      this.queuedIds.delete(`${jobName}:${jobKeyOf(item.data)}`);
     } catch (error) {
       if (error instanceof PermanentJobError || isFinalAttempt) {
-        this.queuedIds.delete(`${jobName}:${item.data.reportId}`);
+        this.queuedIds.delete(`${jobName}:${jobKeyOf(item.data)}`);
         return;
       }
       const delay = this.options.backoffMs * 2 ** (item.attempt - 1);
-      this.logger.warn(`job ${item.data.reportId} attempt ${item.attempt} failed, retry in ${delay} ms: ${String(error)}`);
+      this.logger.warn(`job ${jobKeyOf(item.data)} attempt ${item.attempt} failed, retry in ${delay} ms: ${String(error)}`);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.pending.push({ ...item, attempt: item.attempt + 1 });

@@ -1,4 +1,4 @@
-import type { JobName, QueueName, ReportJobData } from './queue-names';
+import type { JobData, JobName, QueueName, ReportJobData } from './queue-names';
 
 export interface JobContext {
   jobId: string;
@@ -7,21 +7,21 @@ export interface JobContext {
   isFinalAttempt: boolean;
 }
 
-export type JobHandler = (data: ReportJobData, ctx: JobContext) => Promise<void>;
+export type JobHandler<D extends JobData = ReportJobData> = (data: D, ctx: JobContext) => Promise<void>;
 
 /** Thrown by a handler when retrying cannot help (bad input); the job is not retried. */
 export class PermanentJobError extends Error {}
 
 /** Port the services enqueue through; Bull in production, an in-process queue when embedded. */
 export abstract class JobQueue {
-  abstract enqueue(queue: QueueName, job: JobName, data: ReportJobData): Promise<void>;
+  abstract enqueue(queue: QueueName, job: JobName, data: JobData): Promise<void>;
   /**
    * Enqueues a report the database still shows as unprocessed. A finished or failed job left
    * under its id is stale (the worker died before committing), so it is replaced.
    */
-  abstract requeue(queue: QueueName, job: JobName, data: ReportJobData): Promise<void>;
+  abstract requeue(queue: QueueName, job: JobName, data: JobData): Promise<void>;
   /** Registers the handler that runs jobs of this name (worker role only). */
-  abstract handle(queue: QueueName, job: JobName, handler: JobHandler): void;
+  abstract handle<D extends JobData = ReportJobData>(queue: QueueName, job: JobName, handler: JobHandler<D>): void;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 

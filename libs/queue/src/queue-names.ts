@@ -3,11 +3,14 @@ import type { JobOptions } from 'bull';
 /** Every queue and job the hub runs, and how each is retried. */
 export const QUEUES = {
   reports: 'reports',
+  // Jira calls wait on Jira, never on crash processing, and the other way round.
+  jira: 'jira',
 } as const;
 
 export const JOBS = {
   processCrashReport: 'process-crash-report',
   processCepReport: 'process-cep-report',
+  fileJiraTicket: 'file-jira-ticket',
 } as const;
 
 /** Which job processes each kind of stored report. */
@@ -22,6 +25,18 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
 export interface ReportJobData {
   reportId: string;
+}
+
+/** A ticket filing stored in ticket_filing; its id is the job id, so it is queued once. */
+export interface TicketJobData {
+  filingId: string;
+}
+
+export type JobData = ReportJobData | TicketJobData;
+
+/** Bull job id: the stored row the job works on. */
+export function jobKeyOf(data: JobData): string {
+  return 'reportId' in data ? data.reportId : `filing-${data.filingId}`;
 }
 
 /**

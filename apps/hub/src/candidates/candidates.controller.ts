@@ -5,6 +5,7 @@ import { Access } from '../access/access-policy';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { Principal } from '../access/principal';
 import { CrashGroupingService } from '../grouping/crash-grouping.service';
+import { TicketService } from '../qa/ticket.service';
 import { CandidatesService } from './candidates.service';
 
 @ApiTags('candidates')
@@ -14,6 +15,7 @@ export class CandidatesController {
   constructor(
     private readonly candidates: CandidatesService,
     private readonly grouping: CrashGroupingService,
+    private readonly tickets: TicketService,
   ) {}
 
   @Get()
@@ -46,6 +48,8 @@ export class CandidatesController {
   @ApiOperation({ summary: 'Merge another candidate into this one; later matching reports follow' })
   async merge(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MergeCandidatesSchema }) body: { sourceId: string; note?: string }, @CurrentPrincipal() principal: Principal) {
     await this.grouping.merge(id, body.sourceId, body.note, principal);
+    // The merge moved the source's Jira links in its transaction; the survivor's triage follows them.
+    await this.tickets.afterMerge(id, body.sourceId, principal);
     return this.candidates.get(id);
   }
 

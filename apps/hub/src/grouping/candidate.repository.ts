@@ -213,4 +213,15 @@ export class CandidateRepository {
   findReport(m: EntityManager, id: string): Promise<CrashReportEntity | null> {
     return m.getRepository(CrashReportEntity).findOne({ where: { id } });
   }
+
+  /** A merged-away candidate's Jira links go to the survivor, de-duplicated (several candidates may share a ticket). */
+  async moveTicketLinks(m: EntityManager, fromId: string, toId: string): Promise<void> {
+    await m.query(
+      `INSERT INTO candidate_ticket (candidate_id, issue_key, origin, created_by)
+       SELECT $2, issue_key, 'merged', created_by FROM candidate_ticket WHERE candidate_id = $1
+       ON CONFLICT DO NOTHING`,
+      [fromId, toId],
+    );
+    await m.query('DELETE FROM candidate_ticket WHERE candidate_id = $1', [fromId]);
+  }
 }

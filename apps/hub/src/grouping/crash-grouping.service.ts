@@ -173,6 +173,7 @@ export class CrashGroupingService {
       if (!source || source.mergedIntoId) throw new NotFoundException(`candidate ${sourceId} not found or merged`);
       await this.candidates.moveReports(m, sourceId, targetId);
       await this.candidates.moveLookups(m, sourceId, targetId);
+      await this.candidates.moveTicketLinks(m, sourceId, targetId);
       await this.candidates.recount(m, targetId);
       await this.candidates.recount(m, sourceId);
       await m.getRepository(GroupingRuleEntity).insert({ kind: 'merge', source: sourceId, targetCandidateId: targetId, note: note ?? null });

@@ -1,5 +1,12 @@
 import { ApiTokenEntity, AuditEventEntity, RigKeyEntity, UserAccountEntity, UserSessionEntity } from './access.entity';
 import { BugCandidateEntity } from './bug-candidate.entity';
+import { CandidateTicketEntity } from './candidate-ticket.entity';
+import { CandidateTriageEntity } from './candidate-triage.entity';
+import { JiraNoticeEntity } from './jira-notice.entity';
+import { JiraSyncStateEntity } from './jira-sync-state.entity';
+import { JiraTicketEntity } from './jira-ticket.entity';
+import { TicketFilingEntity } from './ticket-filing.entity';
+import { TriageLogEntity } from './triage-log.entity';
 import { CepReportEntity } from './cep-report.entity';
 import { CandidateBucketEntity, CandidateHostEntity, CandidateSignatureEntity } from './candidate-lookup.entity';
 import { CoreSymbolEntity } from './core-symbol.entity';
@@ -28,6 +35,13 @@ export * from './grouping-rule.entity';
 export * from './normalized-frame-record';
 export * from './raw-report.entity';
 export * from './report-attachment.entity';
+export * from './candidate-ticket.entity';
+export * from './candidate-triage.entity';
+export * from './jira-notice.entity';
+export * from './jira-sync-state.entity';
+export * from './jira-ticket.entity';
+export * from './ticket-filing.entity';
+export * from './triage-log.entity';
 
 export const HUB_ENTITIES = [
   RawReportEntity,
@@ -48,6 +62,13 @@ export const HUB_ENTITIES = [
   FleetRollupStateEntity,
   HardwareAttributeEntity,
   CrashHardwareEntity,
+  CandidateTicketEntity,
+  JiraTicketEntity,
+  TicketFilingEntity,
+  CandidateTriageEntity,
+  TriageLogEntity,
+  JiraNoticeEntity,
+  JiraSyncStateEntity,
   UserAccountEntity,
   UserSessionEntity,
   ApiTokenEntity,
