@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium, overflowingElements, screenshotBothWidths, seriousViolations, WIDTHS } from '../support/browser';
 import { candidateOf, seedConsole, STACKS, type SeededConsole } from '../support/console-seed';
+import { FakeJira } from '../support/fake-jira';
 import { startTestHub, TestHub } from '../support/test-hub';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The console in real Chromium: a QA engineer signs in, filters by hardware, reads a candidate,
@@ -11,6 +13,7 @@ import { startTestHub, TestHub } from '../support/test-hub';
  */
 describe('console in Chromium', () => {
   let hub: TestHub;
+  let jira: FakeJira;
   let seed: SeededConsole;
   let browser: Browser;
   let context: BrowserContext;
@@ -19,7 +22,9 @@ describe('console in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    hub = await startTestHub('consolebrowser');
+    jira = new FakeJira({ token: 'pat' });
+    await jira.start();
+    hub = await startTestHub('consolebrowser', { JIRA_URL: jira.url, JIRA_TOKEN: 'pat', JIRA_SYNC_INTERVAL_MS: '3600000' });
     seed = await seedConsole(hub);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: WIDTHS.desktop });
@@ -35,6 +40,7 @@ describe('console in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await hub?.close();
+    await jira?.stop();
   });
 
   /** Every page: no serious accessibility violation, nothing wider than a phone, screenshots at both widths. */
@@ -132,6 +138,31 @@ describe('console in Chromium', () => {
     expect(page.url()).toContain(`/candidates/${created}`);
     expect(await page.locator('tr[data-report]').count()).toBe(1);
     expect(await candidateOf(hub, seed.reports.intel[0])).toBe(intel);
+  });
+
+  it('files a ticket in (fake) Jira and sees its key and state, then mutes the candidate', async () => {
+    const amd = await candidateOf(hub, seed.reports.amd[0]);
+    await page.goto(`${hub.url}/candidates/${amd}`);
+    expect(await page.locator('#ticket [data-state]').innerText()).toBe('new');
+    await page.click('#ticket button:has-text("File a ticket")');
+    await page.waitForURL(/done=filing/);
+    // Filing is a queued job: the key shows once Jira has answered.
+    const key = await waitFor(async () => {
+      await page.reload();
+      return (await page.locator('#ticket li[data-ticket]').count()) ? page.locator('#ticket li[data-ticket]').getAttribute('data-ticket') : undefined;
+    }, 20_000, 'the ticket key on the page');
+    const filed = jira.created();
+    expect(filed.map((i) => i.key)).toEqual([key]);
+    expect(await page.locator('#ticket [data-state]').innerText()).toBe('ticketed');
+    expect(await page.locator(`#ticket li[data-ticket="${key}"] a`).getAttribute('href')).toBe(`${jira.url}/browse/${key}`);
+    await checkPage('candidate-ticketed');
+
+    await page.fill('#mute-until', '1.3');
+    await page.press('#mute-until', 'Enter');
+    await page.waitForURL(/done=muted/);
+    expect(await page.locator('#ticket [data-state]').innerText()).toBe('muted');
+    expect(await page.locator('#ticket').innerText()).toContain('until version 1.3');
+    expect(await page.locator('table.triage-log tbody').innerText()).toContain(hub.people.qa.username);
   });
 
   it('shows crafted frame names as text on the queue, candidate and report pages', async () => {

@@ -4,6 +4,7 @@ import { emptyState } from './form-controls';
 import { formatCount, formatDistance, formatRate, formatShare, formatTime, shortId } from './format';
 import { html, type SafeHtml } from './html';
 import { csrfField, renderLayout, type Viewer } from './layout';
+import { triagePanel, type TriagePanelView } from './triage-panel';
 import { groupingExplanation, type GroupingView, hardwareSummary, labelList } from './report-parts';
 
 export interface ThreadFrame {
@@ -63,6 +64,10 @@ export interface CandidatePageView {
   reports: { total: number; offset: number; limit: number; items: readonly CandidateReportRow[] };
   similar: ReadonlyArray<{ id: string; signatureText: string; component: string; reportCount: number; distance: number }>;
   rules: ReadonlyArray<{ kind: string; source: string; note: string | null; createdAt: Date | string }>;
+  /** Ticket and triage state from the QA workflow; null when the candidate was merged away. */
+  triage: TriagePanelView | null;
+  /** A fresh id for the file-a-ticket form: a resubmitted form files once. */
+  ticketRequestId: string;
   /** Who changed this candidate, newest first (the audit trail). */
   activity: ReadonlyArray<{ at: Date | string; actor: string; action: string }>;
   canMerge: boolean;
@@ -76,7 +81,8 @@ function summary(v: CandidatePageView): SafeHtml {
   return html`<dl class="summary">
 ${item('Kind', c.family)}${item('Component', c.component)}
 ${item('Crash function', v.thread?.frames[0]?.function ?? '–')}
-${item('State', c.mergedIntoId ? html`merged into <a href="/candidates/${c.mergedIntoId}">${shortId(c.mergedIntoId)}</a>` : 'open')}
+${item('State', c.mergedIntoId ? html`merged into <a href="/candidates/${c.mergedIntoId}">${shortId(c.mergedIntoId)}</a>` : (v.triage?.state ?? 'new'))}
+${item('Ticket', v.triage?.tickets.length ? v.triage.tickets.map((t) => t.key).join(', ') : '–')}
 ${item('Reports', html`<span data-reports="${c.reportCount}">${formatCount(c.reportCount)}</span> <span class="muted">(${formatCount(c.occurrenceCount)} occurrences)</span>`)}
 ${item('Field / rig', `${formatCount(c.fieldReports)} / ${formatCount(c.rigReports)}`)}
 ${item('Hosts', formatCount(c.hostCount))}
@@ -192,7 +198,8 @@ export function renderCandidatePage(v: CandidatePageView): string {
     body: html`<p class="crumbs"><a href="/candidates">Candidates</a> › <code>${shortId(c.id)}</code></p>
 <h1 class="signature">${c.signatureText}</h1>
 ${summary(v)}
-<nav class="toc" aria-label="On this page"><ul><li><a href="#thread">Crash thread</a></li><li><a href="#history-chart">Over time</a></li><li><a href="#rates">Crash rate</a></li><li><a href="#hardware">Hardware</a></li><li><a href="#reports">Reports</a></li><li><a href="#similar">Similar</a></li><li><a href="#triage">History</a></li></ul></nav>
+<nav class="toc" aria-label="On this page"><ul><li><a href="#ticket">Ticket</a></li><li><a href="#thread">Crash thread</a></li><li><a href="#history-chart">Over time</a></li><li><a href="#rates">Crash rate</a></li><li><a href="#hardware">Hardware</a></li><li><a href="#reports">Reports</a></li><li><a href="#similar">Similar</a></li><li><a href="#triage">History</a></li></ul></nav>
+${v.triage ? section('ticket', 'Ticket and triage', triagePanel(c.id, v.triage, v.canMerge, v.ticketRequestId, v.viewer)) : ''}
 ${section('thread', 'Crash thread', thread(v))}
 ${section('history-chart', 'Occurrences over time by package version', v.occurrences.series.length ? stackedDailyChart(v.occurrences, `Reports per day by package version, ${v.occurrences.days[0]} to ${v.occurrences.days[v.occurrences.days.length - 1]}`) : emptyState('No reports in this period.'))}
 ${section('rates', 'Crash rate per 1,000 live hosts by product version', crashRates(v))}

@@ -72,6 +72,8 @@ const candidateView = (): CandidatePageView => ({
   similar: [{ id: 'c2', signatureText: 'vzctl: b', component: 'vzctl', reportCount: 4, distance: 0.4 }],
   rules: [{ kind: 'merge', source: 'c3', note: 'same bug', createdAt: at }],
   activity: [{ at, actor: 'jane', action: 'candidate.merge' }],
+  triage: { state: 'ticketed', manual: { kind: 'muted', untilVersion: '7.1' }, probablyFixedIn: { version: '7.2', stillReporting: [] }, tickets: [{ key: 'OVZ-1', url: 'https://jira/browse/OVZ-1', status: 'Open', resolution: null }], log: [{ at, actor: 'jane', action: 'ticket.create' }] },
+  ticketRequestId: 'req-1',
   canMerge: true,
   viewer: { name: 'dev', role: 'developer' },
   notice: 'merged',
@@ -188,8 +190,9 @@ describe('empty states', () => {
       similar: [],
       rules: [],
       activity: [],
+      triage: { state: 'new', manual: null, probablyFixedIn: null, tickets: [], log: [] },
     });
-    for (const text of ['no reports left', 'No reports in this period.', 'No report came from a host with a known product version.', 'No hardware is known', 'No reports.', 'No other open candidate', 'No merge or split']) {
+    for (const text of ['no reports left', 'No reports in this period.', 'No report came from a host with a known product version.', 'No hardware is known', 'No reports.', 'No other open candidate', 'No merge or split', 'No ticket yet.']) {
       expect(page).toContain(text);
     }
   });

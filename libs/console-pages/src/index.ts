@@ -13,3 +13,4 @@ export * from './report-parts';
 export * from './error-page';
 export * from './console-assets';
 export * from './admin-page';
+export * from './triage-panel';

@@ -14,7 +14,7 @@ import { Access } from '../access/access-policy';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import { hasRole, type Principal } from '../access/principal';
 import { ConsoleErrorFilter } from './console-error.filter';
-import { CandidatePageQuerySchema, MergeSelectedSchema, NOTICES } from './console.schema';
+import { CandidatePageQuerySchema, FileTicketFormSchema, LinkTicketFormSchema, MergeSelectedSchema, MuteFormSchema, NOTICES } from './console.schema';
 import { ConsoleService } from './console.service';
 import { viewerOf } from './viewer';
 
@@ -72,6 +72,38 @@ export class ConsoleController {
   async split(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: SplitReportSchema }) body: { reportId: string }, @CurrentPrincipal() who: Principal) {
     const created = await this.console.split(id, body.reportId, who);
     return { url: `/candidates/${created}?done=split` };
+  }
+
+  @Post('candidates/:id/ticket')
+  @Access('qa')
+  @Redirect('/candidates', 303)
+  async fileTicket(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: FileTicketFormSchema }) body: { requestId: string }, @CurrentPrincipal() who: Principal) {
+    await this.console.fileTicket(id, body.requestId, who);
+    return { url: `/candidates/${id}?done=filing#ticket` };
+  }
+
+  @Post('candidates/:id/ticket/link')
+  @Access('qa')
+  @Redirect('/candidates', 303)
+  async linkTicket(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: LinkTicketFormSchema }) body: { issue: string }, @CurrentPrincipal() who: Principal) {
+    await this.console.linkTicket(id, body.issue, who);
+    return { url: `/candidates/${id}?done=linked#ticket` };
+  }
+
+  @Post('candidates/:id/mute')
+  @Access('qa')
+  @Redirect('/candidates', 303)
+  async mute(@Param('id', new ParseUUIDPipe()) id: string, @Body({ schema: MuteFormSchema }) body: { untilVersion?: string }, @CurrentPrincipal() who: Principal) {
+    await this.console.mute(id, body.untilVersion, who);
+    return { url: `/candidates/${id}?done=muted#ticket` };
+  }
+
+  @Post('candidates/:id/unmute')
+  @Access('qa')
+  @Redirect('/candidates', 303)
+  async unmute(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() who: Principal) {
+    await this.console.unmute(id, who);
+    return { url: `/candidates/${id}?done=unmuted#ticket` };
   }
 
   @Get('hardware')

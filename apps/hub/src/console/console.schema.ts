@@ -14,9 +14,17 @@ export const MergeSelectedSchema = z.object({
     .pipe(z.array(z.uuid()).min(2, 'select at least two candidates to merge').max(100)),
 });
 
+export const FileTicketFormSchema = z.object({ requestId: z.string().min(8).max(200) });
+export const LinkTicketFormSchema = z.object({ issue: z.string().min(3).max(500) });
+export const MuteFormSchema = z.object({ untilVersion: z.string().max(200).optional().transform((v) => v?.trim() || undefined) });
+
 /** Fixed messages a POST-redirect-GET may show: the URL names one, never carries text. */
 export const NOTICES: Readonly<Record<string, string>> = {
   merged: 'Merged: the other candidate’s reports are now here, and later matching reports follow.',
   split: 'Split: this candidate was made from the report and every report with its exact signature.',
   'merged-selected': 'Merged the selected candidates into the one with the most reports.',
+  filing: 'Filing the ticket in Jira: its key shows here once Jira has answered (reload in a moment).',
+  linked: 'Linked the issue; its Jira state shows after the next sync.',
+  muted: 'Muted: new reports no longer bring this candidate back to the queue until the mute ends.',
+  unmuted: 'The mute is lifted.',
 };

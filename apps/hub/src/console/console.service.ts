@@ -1,4 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { HubConfig } from '../../../../libs/config/src';
 import { CandidateQuerySchema, describeZodError } from '../../../../libs/contracts/src';
@@ -28,6 +29,8 @@ import { HUB_CONFIG } from '../config/hub-config.provider';
 import { FleetRollupRepository } from '../fleet/fleet-rollup.repository';
 import { CrashGroupingService } from '../grouping/crash-grouping.service';
 import { decodeRawCrash } from '../processing/raw-crash-decoder';
+import { TicketService } from '../qa/ticket.service';
+import { TriageService } from '../qa/triage.service';
 import { ConsoleRepository } from './console.repository';
 
 const SPARK_DAYS = 30;
@@ -52,6 +55,8 @@ export class ConsoleService {
     private readonly rollup: FleetRollupRepository,
     private readonly repo: ConsoleRepository,
     private readonly audit: AuditEventRepository,
+    private readonly triage: TriageService,
+    private readonly tickets: TicketService,
   ) {}
 
   async queue(params: UrlParams, now = new Date()): Promise<Omit<CandidateQueueView, 'canMerge' | 'viewer' | 'notice'>> {
@@ -91,6 +96,7 @@ export class ConsoleService {
       this.audit.find({ targetType: 'candidate', targetId: id, limit: 50 }),
     ]);
     const fleet = new Map((await this.rollup.allRows(dayOf(now))).map((r) => [`${r.attribute}=${r.value}`, r.hosts]));
+    const triage = c.mergedIntoId ? null : await this.triage.view(id);
     return {
       candidate: { ...c, fieldReports: origins.field, rigReports: origins.rig },
       thread: latest ? await this.thread(latest) : null,
@@ -107,6 +113,8 @@ export class ConsoleService {
             .slice(0, SIMILAR_SHOWN),
       rules,
       activity: activity.map((e) => ({ at: e.at, actor: e.actorName, action: e.action })),
+      triage: triage && { ...triage, manual: triage.manual && { ...triage.manual, untilVersion: triage.manual.untilVersion ?? undefined, untilCount: triage.manual.untilCount ?? undefined } },
+      ticketRequestId: randomUUID(),
     };
   }
 
@@ -203,6 +211,23 @@ export class ConsoleService {
     const [target, ...sources] = rows.sort((a, b) => b.reportCount - a.reportCount || a.id.localeCompare(b.id));
     for (const s of sources) await this.grouping.merge(target.id, s.id, 'merged in the console (bulk)', actor);
     return target.id;
+  }
+
+  /** Files the candidate in Jira as a queued job (once per request id). */
+  async fileTicket(candidateId: string, requestId: string, actor: Principal): Promise<void> {
+    await this.tickets.requestCreate(candidateId, requestId, actor);
+  }
+
+  async linkTicket(candidateId: string, issue: string, actor: Principal): Promise<void> {
+    await this.tickets.linkExisting(candidateId, issue, actor);
+  }
+
+  async mute(candidateId: string, untilVersion: string | undefined, actor: Principal): Promise<void> {
+    await this.triage.setManual(candidateId, { kind: 'muted', ...(untilVersion ? { untilVersion } : {}) }, actor);
+  }
+
+  async unmute(candidateId: string, actor: Principal): Promise<void> {
+    await this.triage.setManual(candidateId, null, actor);
   }
 
   split(candidateId: string, reportId: string, actor: Principal): Promise<string> {
