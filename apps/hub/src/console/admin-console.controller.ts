@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Header, Post, Query, Redirect, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Redirect, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CONSOLE_CSP, renderAdminPage } from '../../../../libs/console-pages/src';
+import { renderAdminPage } from '../../../../libs/console-pages/src';
 import { Access } from '../access/access-policy';
 import { AccountsService } from '../access/accounts.service';
 import { ApiTokensService } from '../access/api-tokens.service';
@@ -11,6 +11,7 @@ import type { Principal } from '../access/principal';
 import { RigKeysService } from '../access/rig-keys.service';
 import { ADMIN_NOTICES, AddPersonFormSchema, AdminPageQuerySchema, IdFormSchema, UsernameFormSchema } from './admin-console.schema';
 import { ConsoleErrorFilter } from './console-error.filter';
+import { ConsolePage } from './console-page.decorator';
 import { viewerOf } from './viewer';
 
 /** Administration pages: people and roles, API tokens, rig keys, the audit log; admins only. */
@@ -37,18 +38,14 @@ export class AdminConsoleController {
   }
 
   @Get()
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', CONSOLE_CSP)
-  @Header('Cache-Control', 'no-store')
+  @ConsolePage()
   show(@Query({ schema: AdminPageQuerySchema }) q: { action?: string; done?: string }, @CurrentPrincipal() who: Principal): Promise<string> {
     return this.page(who, q.action ?? '', { notice: q.done ? (ADMIN_NOTICES[q.done] ?? null) : null });
   }
 
   /** Answered with the page itself rather than a redirect: the generated password is shown once and never stored. */
   @Post('users')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', CONSOLE_CSP)
-  @Header('Cache-Control', 'no-store')
+  @ConsolePage()
   async addPerson(@Body({ schema: AddPersonFormSchema }) body: z.infer<typeof AddPersonFormSchema>, @CurrentPrincipal() who: Principal): Promise<string> {
     const { account, password } = await this.accounts.add(who, { username: body.username, role: body.role });
     return this.page(who, '', { secret: { what: `Password of ${account.username} (${account.role})`, value: password! } });

@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Redirect, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MergeCandidatesSchema, SplitReportSchema } from '../../../../libs/contracts/src';
 import {
-  CONSOLE_CSP,
   renderCandidatePage,
   renderCandidateQueuePage,
   renderHardwareSearchPage,
@@ -14,11 +13,10 @@ import { Access } from '../access/access-policy';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import { hasRole, type Principal } from '../access/principal';
 import { ConsoleErrorFilter } from './console-error.filter';
+import { ConsolePage } from './console-page.decorator';
 import { CandidatePageQuerySchema, FileTicketFormSchema, LinkTicketFormSchema, MergeSelectedSchema, MuteFormSchema, NOTICES } from './console.schema';
 import { ConsoleService } from './console.service';
 import { viewerOf } from './viewer';
-
-const HTML = 'text/html; charset=utf-8';
 
 /**
  * The console for QA and developers: server-rendered pages, plain forms posting and redirecting
@@ -32,9 +30,7 @@ export class ConsoleController {
 
   @Get('candidates')
   @Access('viewer')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', CONSOLE_CSP)
-  @Header('Cache-Control', 'no-store')
+  @ConsolePage()
   async queue(@Query() params: UrlParams, @CurrentPrincipal() who: Principal): Promise<string> {
     const view = await this.console.queue(params);
     return renderCandidateQueuePage({ ...view, viewer: viewerOf(who), canMerge: hasRole(who, 'qa'), notice: NOTICES[String(params.done)] ?? null });
@@ -50,9 +46,7 @@ export class ConsoleController {
 
   @Get('candidates/:id')
   @Access('viewer')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', CONSOLE_CSP)
-  @Header('Cache-Control', 'no-store')
+  @ConsolePage()
   async candidate(@Param('id', new ParseUUIDPipe()) id: string, @Query({ schema: CandidatePageQuerySchema }) q: { reports: number; done?: string }, @CurrentPrincipal() who: Principal): Promise<string> {
     const view = await this.console.candidate(id, q.reports);
     return renderCandidatePage({ ...view, viewer: viewerOf(who), canMerge: hasRole(who, 'qa'), notice: q.done ? (NOTICES[q.done] ?? null) : null });
@@ -108,27 +102,21 @@ export class ConsoleController {
 
   @Get('hardware')
   @Access('viewer')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', CONSOLE_CSP)
-  @Header('Cache-Control', 'no-store')
+  @ConsolePage()
   async hardware(@Query() params: UrlParams, @CurrentPrincipal() who: Principal): Promise<string> {
     return renderHardwareSearchPage({ ...(await this.console.hardwareSearch(params)), viewer: viewerOf(who) });
   }
 
   @Get('reports/:id')
   @Access('viewer')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', CONSOLE_CSP)
-  @Header('Cache-Control', 'no-store')
+  @ConsolePage()
   async report(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() who: Principal): Promise<string> {
     return renderReportPage({ ...(await this.console.report(id)), viewer: viewerOf(who) });
   }
 
   @Get('rigs')
   @Access('viewer')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', CONSOLE_CSP)
-  @Header('Cache-Control', 'no-store')
+  @ConsolePage()
   async rigs(@CurrentPrincipal() who: Principal): Promise<string> {
     return renderRigsPage({ ...(await this.console.rigs()), viewer: viewerOf(who) });
   }
