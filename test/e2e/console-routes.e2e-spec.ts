@@ -128,6 +128,19 @@ describe('console routes', () => {
     expect(audit).toEqual([{ action: 'candidate.merge', actor_name: `${hub.people.qa.username}/tests` }]);
   });
 
+  it('mutes selected candidates from the queue, with POST-redirect-GET', async () => {
+    const intel = await candidateOf(hub, seed.reports.intel[0]);
+    const hostile = await candidateOf(hub, seed.reports.hostile[0]);
+    await hub.as('developer').post('/candidates/mute').type('form').send(`ids=${intel}`).expect(403);
+    const res = await hub.as('qa').post('/candidates/mute').type('form').send(`ids=${intel}&ids=${hostile}`).expect(303);
+    expect(res.headers.location).toBe('/candidates?done=muted-selected');
+    const states: Array<{ candidate_id: string; state: string }> = await hub.db.query('SELECT candidate_id, state FROM candidate_triage WHERE candidate_id = ANY($1::uuid[]) ORDER BY 1', [[intel, hostile]]);
+    expect(states.map((r) => r.state)).toEqual(['muted', 'muted']);
+    expect((await hub.as('viewer').get(`/candidates/${intel}`).expect(200)).text).toContain('data-state="muted"');
+    await hub.as('qa').post(`/candidates/${intel}/unmute`).type('form').send({}).expect(303);
+    expect((await hub.as('viewer').get(`/candidates/${intel}`).expect(200)).text).not.toContain('data-state="muted"');
+  });
+
   it('splits with POST-redirect-GET to the new candidate', async () => {
     const intel = await candidateOf(hub, seed.reports.intel[0]);
     const res = await hub.as('qa').post(`/candidates/${intel}/split`).type('form').send({ reportId: seed.reports.intelVariant[0] }).expect(303);

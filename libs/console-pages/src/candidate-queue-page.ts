@@ -79,8 +79,8 @@ function results(v: CandidateQueueView) {
 <thead><tr>${v.canMerge ? html`<th scope="col"><span class="sr-only">Select</span></th>` : ''}<th scope="col">Candidate</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Hosts</th><th scope="col" class="num">Hot</th><th scope="col">Last seen</th><th scope="col">Last 30 days</th></tr></thead>
 <tbody>${v.items.map((i) => row(i, v.canMerge))}</tbody></table></div>`
     : emptyState(chips.length ? 'No candidate matches these filters.' : 'No crash reports have been grouped yet.', chips.length ? html`<a href="/candidates">Clear the filters</a>.` : undefined);
-  const bulk = v.canMerge && v.items.length > 1
-    ? html`<form id="bulk" class="bulk" method="post" action="/candidates/merge">${csrfField(v.viewer)}<button type="submit">Merge selected</button> <span class="muted small">into the one with the most reports</span></form>`
+  const bulk = v.canMerge && v.items.length > 0
+    ? html`<form id="bulk" class="bulk" method="post" action="/candidates/merge">${csrfField(v.viewer)}<button type="submit">Merge selected</button> <span class="muted small">into the one with the most reports</span> <button type="submit" class="secondary" formaction="/candidates/mute">Mute selected</button></form>`
     : '';
   return html`<section id="results" aria-labelledby="results-h">
 <h2 id="results-h">${formatCount(v.total)} candidate${v.total === 1 ? '' : 's'}</h2>

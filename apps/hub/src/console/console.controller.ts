@@ -14,7 +14,7 @@ import { CurrentPrincipal } from '../access/current-principal.decorator';
 import { hasRole, type Principal } from '../access/principal';
 import { ConsoleErrorFilter } from './console-error.filter';
 import { ConsolePage } from './console-page.decorator';
-import { CandidatePageQuerySchema, FileTicketFormSchema, LinkTicketFormSchema, MergeSelectedSchema, MuteFormSchema, NOTICES } from './console.schema';
+import { CandidatePageQuerySchema, FileTicketFormSchema, LinkTicketFormSchema, MergeSelectedSchema, MuteFormSchema, MuteSelectedSchema, NOTICES } from './console.schema';
 import { ConsoleService } from './console.service';
 import { viewerOf } from './viewer';
 
@@ -42,6 +42,13 @@ export class ConsoleController {
   async mergeSelected(@Body({ schema: MergeSelectedSchema }) body: { ids: string[] }, @CurrentPrincipal() who: Principal) {
     const target = await this.console.mergeSelected(body.ids, who);
     return { url: `/candidates/${target}?done=merged-selected` };
+  }
+
+  @Post('candidates/mute')
+  @Access('qa')
+  @Redirect('/candidates?done=muted-selected', 303)
+  async muteSelected(@Body({ schema: MuteSelectedSchema }) body: { ids: string[] }, @CurrentPrincipal() who: Principal): Promise<void> {
+    for (const id of body.ids) await this.console.mute(id, undefined, who);
   }
 
   @Get('candidates/:id')

@@ -6,6 +6,14 @@ export const CandidatePageQuerySchema = z.object({
   done: z.string().optional(),
 });
 
+/** The queue's bulk mute: one or more checked candidates. */
+export const MuteSelectedSchema = z.object({
+  ids: z
+    .union([z.uuid(), z.array(z.uuid())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.uuid()).min(1, 'select candidates to mute').max(100)),
+});
+
 /** The queue's bulk form: the checked candidates. */
 export const MergeSelectedSchema = z.object({
   ids: z
@@ -27,4 +35,5 @@ export const NOTICES: Readonly<Record<string, string>> = {
   linked: 'Linked the issue; its Jira state shows after the next sync.',
   muted: 'Muted: new reports no longer bring this candidate back to the queue until the mute ends.',
   unmuted: 'The mute is lifted.',
+  'muted-selected': 'Muted the selected candidates.',
 };
