@@ -1,3 +1,4 @@
+import { attributeLabel } from '../../host-profiles/src/fleet-breakdown';
 import { datalist, emptyState, field } from './form-controls';
 import { formatCount, formatShare, shortId } from './format';
 import { html } from './html';
@@ -29,7 +30,7 @@ ${Object.entries(v.suggestions).map(([name, values]) => datalist(`dl-${name}`, v
     ? html`<div class="table-wrap" tabindex="0"><table class="values"><caption>Live servers with each value (of ${formatCount(v.liveServers)})</caption>
 <thead><tr><th scope="col">Attribute</th><th scope="col">Value</th><th scope="col" class="num">Live servers</th><th scope="col" class="num">Share</th></tr></thead>
 <tbody>${v.values.map(
-        (x) => html`<tr data-attribute="${x.attribute}" data-value="${x.value}"><td>${x.attribute}</td><td>${x.value}</td><td class="num" data-live="${x.liveHosts ?? ''}">${x.liveHosts === null ? 'none reported' : formatCount(x.liveHosts)}</td><td class="num">${x.liveHosts === null || !v.liveServers ? '–' : formatShare(x.liveHosts / v.liveServers)}</td></tr>`,
+        (x) => html`<tr data-attribute="${x.attribute}" data-value="${x.value}"><td>${attributeLabel(x.attribute)}</td><td>${x.value}</td><td class="num" data-live="${x.liveHosts ?? ''}">${x.liveHosts === null ? 'none reported' : formatCount(x.liveHosts)}</td><td class="num">${x.liveHosts === null || !v.liveServers ? '–' : formatShare(x.liveHosts / v.liveServers)}</td></tr>`,
       )}</tbody></table></div>`
     : '';
   const clusters = !asked
