@@ -155,6 +155,9 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/api/v1/audit', policy: 'admin', ok: 200, send: (hub) => hub.http.get('/api/v1/audit') },
   { method: 'GET', route: '/sign-in', policy: 'public', ok: 200, send: (hub) => hub.http.get('/sign-in') },
   { method: 'POST', route: '/sign-in', policy: 'public', ok: 400, send: (hub) => hub.http.post('/sign-in').type('form').send({ username: 'x' }) },
+  // Single sign-on is not configured on this hub: nothing to begin, no attempt to complete.
+  { method: 'GET', route: '/sign-in/oidc', policy: 'public', ok: 404, send: (hub) => hub.http.get('/sign-in/oidc').redirects(0) },
+  { method: 'GET', route: '/sign-in/oidc/callback', policy: 'public', ok: 400, send: (hub) => hub.http.get('/sign-in/oidc/callback?code=x&state=y') },
   { method: 'POST', route: '/sign-out', policy: 'viewer', ok: 303, send: (hub) => hub.http.post('/sign-out').redirects(0) },
   { method: 'GET', route: '/api/v1/session', policy: 'viewer', ok: 200, send: (hub) => hub.http.get('/api/v1/session') },
   { method: 'POST', route: '/api/v1/tokens', policy: 'viewer', ok: 400, send: (hub) => hub.http.post('/api/v1/tokens').send({ scope: 'viewer' }) },

@@ -1,6 +1,6 @@
-import { AccountsService } from '../../apps/hub/src/access/accounts.service';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AccountsService } from '../../apps/hub/src/access/accounts.service';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { startTestHub, TestHub } from '../support/test-hub';
 

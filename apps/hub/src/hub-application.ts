@@ -1,4 +1,4 @@
-import { ConsoleLogger, INestApplication, INestApplicationContext, StandardSchemaValidationPipe } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Logger, INestApplicationContext, StandardSchemaValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -36,13 +36,16 @@ async function database(config: HubConfig): Promise<{ url: string; poolSize: num
   return { url: embedded.url, poolSize: embedded.maxConnections, embedded };
 }
 
-/** Printed once, on the start that creates the account; only its argon2id hash is kept. */
+/**
+ * Printed once, on the start that creates the account (through the logger, so JSON logs stay one
+ * object per line); only its argon2id hash is kept.
+ */
 async function bootstrapAdmin(accounts: AccountsService): Promise<void> {
   const created = await accounts.bootstrapAdmin();
   if (!created) return;
-  process.stdout.write(
-    `\nFirst start: created admin account "${created.username}" with the one-time password\n\n    ${created.password}\n\n` +
-      `Sign in at /sign-in and change it (hub users reset-password ${created.username}). It is not shown again.\n\n`,
+  new Logger('Access').warn(
+    `First start: created admin account ${created.username} with the one-time password ${created.password} ; ` +
+      `sign in at /sign-in and change it (hub users reset-password ${created.username}). It is not shown again.`,
   );
 }
 

@@ -1,2 +1,3 @@
 export * from './sign-in-page';
 export * from './rig-labels';
+export * from './oidc-role';

@@ -32,4 +32,21 @@ describe('loadHubConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadHubConfig({ DATABASE_URL: '', REDIS_URL: '' }).database.kind).toBe('embedded');
   });
+
+  it('access: ingestion open unless keys-only or an INGEST_TOKEN is set; sessions in minutes and hours', () => {
+    expect(loadHubConfig({}).access).toMatchObject({ ingestMode: 'open', bootstrapAdmin: true, session: { idleMs: 3_600_000, maxMs: 43_200_000, secureCookie: 'auto' } });
+    expect(loadHubConfig({ INGEST_MODE: 'keys' }).access.ingestMode).toBe('keys');
+    expect(loadHubConfig({ INGEST_TOKEN: 'legacy' }).access.ingestMode).toBe('keys');
+    expect(loadHubConfig({ COOKIE_SECURE: 'true' }).access.session.secureCookie).toBe(true);
+    expect(() => loadHubConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+
+  it('OIDC: needs its client settings and a role map of known roles', () => {
+    const base = { OIDC_ISSUER: 'https://id.example', OIDC_CLIENT_ID: 'hub', OIDC_CLIENT_SECRET: 's', OIDC_REDIRECT_URL: 'https://hub.example/sign-in/oidc/callback' };
+    expect(loadHubConfig({}).access.oidc).toBeUndefined();
+    expect(() => loadHubConfig({ OIDC_ISSUER: 'https://id.example' })).toThrow(/OIDC_CLIENT_ID: required/);
+    expect(() => loadHubConfig({ ...base, OIDC_ROLE_MAP: '{"a":"emperor"}' })).toThrow(/OIDC_ROLE_MAP/);
+    expect(() => loadHubConfig({ ...base, OIDC_ROLE_MAP: 'not json' })).toThrow(/OIDC_ROLE_MAP: not JSON/);
+    expect(loadHubConfig({ ...base, OIDC_ROLE_MAP: '{"qa-team":"qa"}' }).access.oidc).toMatchObject({ roleClaim: 'groups', roleMap: { 'qa-team': 'qa' } });
+  });
 });

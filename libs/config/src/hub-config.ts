@@ -44,6 +44,16 @@ export const HubEnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60).describe('a browser session ends after this long without a request'),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12).describe('a browser session ends this long after sign-in, whatever the activity'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto').describe('Secure cookies: auto = when the request came over HTTPS'),
+  OIDC_ISSUER: z.string().url().optional().describe('OpenID Connect issuer URL; set to offer single sign-on'),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URL: z.string().url().optional().describe('this hub\'s /sign-in/oidc/callback as the provider knows it'),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('groups').describe('the ID-token claim whose values map to roles'),
+  OIDC_ROLE_MAP: z
+    .string()
+    .default('{}')
+    .describe('JSON: claim value -> role, e.g. {"hub-admins":"admin","qa-team":"qa"}; the highest mapped role wins'),
+  OIDC_DEFAULT_ROLE: z.enum(['viewer', 'developer', 'qa', 'admin']).optional().describe('role for people with no mapped claim value; unset = refused'),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token that may read the metrics route (besides admins)'),
   LIVE_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14).describe('a server is live if it reported within this many days'),
   STATS_MIN_HOSTS: z.coerce.number().int().min(1).default(5).describe('public statistics suppress cells with fewer hosts'),
@@ -94,6 +104,7 @@ export interface HubConfig {
     metricsToken?: string;
     bootstrapAdmin: boolean;
     session: { idleMs: number; maxMs: number; secureCookie: 'auto' | boolean };
+    oidc?: OidcConfig;
   };
   fleet: { liveWindowDays: number; statsMinHosts: number; cepRawRetentionDays: number; retentionIntervalMs: number };
   /** null: country lookup switched off. */
@@ -116,6 +127,42 @@ export interface JiraConfig {
   reopenTransition: string;
   syncIntervalMs: number;
   webhookSecret?: string;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUrl: string;
+  roleClaim: string;
+  roleMap: Record<string, 'viewer' | 'developer' | 'qa' | 'admin'>;
+  defaultRole?: 'viewer' | 'developer' | 'qa' | 'admin';
+}
+
+const RoleMapSchema = z.record(z.string(), z.enum(['viewer', 'developer', 'qa', 'admin']));
+
+function oidcConfig(e: HubEnv): OidcConfig | undefined {
+  if (!e.OIDC_ISSUER) return undefined;
+  for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const) {
+    if (!e[name]) throw new ConfigError(`invalid hub configuration: ${name}: required when OIDC_ISSUER is set`);
+  }
+  let map: unknown;
+  try {
+    map = JSON.parse(e.OIDC_ROLE_MAP);
+  } catch {
+    throw new ConfigError('invalid hub configuration: OIDC_ROLE_MAP: not JSON');
+  }
+  const roleMap = RoleMapSchema.safeParse(map);
+  if (!roleMap.success) throw new ConfigError('invalid hub configuration: OIDC_ROLE_MAP: an object of claim value -> viewer|developer|qa|admin');
+  return {
+    issuer: e.OIDC_ISSUER,
+    clientId: e.OIDC_CLIENT_ID!,
+    clientSecret: e.OIDC_CLIENT_SECRET!,
+    redirectUrl: e.OIDC_REDIRECT_URL!,
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    roleMap: roleMap.data,
+    defaultRole: e.OIDC_DEFAULT_ROLE,
+  };
 }
 
 /** The IP-to-country database shipped as an npm package (CC0, RIR whois + ASN data). */
@@ -183,6 +230,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         maxMs: e.SESSION_MAX_HOURS * 3_600_000,
         secureCookie: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
       },
+      oidc: oidcConfig(e),
     },
     fleet: {
       liveWindowDays: e.LIVE_WINDOW_DAYS,

@@ -1,18 +1,19 @@
 import { Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access.guard';
-import { ApiTokenRepository } from './api-token.repository';
-import { ApiTokensService } from './api-tokens.service';
 import { AccountRepository } from './account.repository';
 import { AccountsService } from './accounts.service';
+import { ApiTokenRepository } from './api-token.repository';
+import { ApiTokensController } from './api-tokens.controller';
+import { ApiTokensService } from './api-tokens.service';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuditTrail } from './audit-trail.service';
+import { AuditController } from './audit.controller';
+import { OidcService } from './oidc.service';
 import { PrincipalResolver } from './principal-resolver.service';
 import { RigKeyRepository } from './rig-key.repository';
-import { RigKeysService } from './rig-keys.service';
-import { ApiTokensController } from './api-tokens.controller';
-import { AuditController } from './audit.controller';
 import { RigKeysController } from './rig-keys.controller';
+import { RigKeysService } from './rig-keys.service';
 import { SessionController } from './session.controller';
 import { SessionRepository } from './session.repository';
 import { SessionsService } from './sessions.service';
@@ -33,6 +34,7 @@ export const accessApiProviders: Provider[] = [
   RigKeysService,
   SessionRepository,
   SessionsService,
+  OidcService,
 ];
 
 export const accessControllers = [AuditController, SessionController, SignInController, ApiTokensController, RigKeysController];

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { UserAccountEntity } from '../../../../libs/storage/src/entities';
@@ -39,8 +39,6 @@ function checkPassword(password: string): void {
 /** People's accounts: local (argon2id passwords) and OpenID Connect ones; every change is audited. */
 @Injectable()
 export class AccountsService {
-  private readonly logger = new Logger(AccountsService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: AccountRepository,
@@ -125,7 +123,6 @@ export class AccountsService {
       if (error instanceof ConflictException) return null;
       throw error;
     }
-    this.logger.warn(`no admin existed: created "${username}"; sign in and change the password`);
     return { username, password: password! };
   }
 

@@ -32,7 +32,7 @@ export class SessionRepository {
     await this.repo.delete({ id });
   }
 
-  /** Sessions past their absolute end; idle ones are refused on use and go with this sweep once expired. */
+  /** Sessions past their absolute end (idle ones are refused on use, and go here once past it). */
   async deleteExpired(now: Date): Promise<number> {
     return (await this.repo.delete({ expiresAt: LessThan(now) })).affected ?? 0;
   }

@@ -27,6 +27,8 @@ export class SessionsService {
     const secret = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.access.session.maxMs);
+    // Sessions nobody came back to are swept here, so the table holds only live ones and a few idle.
+    await this.sessions.deleteExpired(now);
     await this.sessions.insert({ id: secretHash(secret), userId: account.id, csrfToken, createdAt: now, lastSeenAt: now, expiresAt });
     const principal: Principal = { kind: 'person', id: account.id, name: account.displayName, role: account.role as Role, sessionId: secretHash(secret), csrfToken };
     await this.audit.record(principal, 'session.sign-in', { type: 'user', id: account.id }, null, { via, expiresAt });

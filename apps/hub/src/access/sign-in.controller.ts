@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
@@ -12,9 +12,23 @@ import { cookieValue, sameSecret } from './credentials';
 import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from './principal';
 import { clearSessionCookie, PAGE_HEADERS, setSessionCookie, SIGN_IN_COOKIE, signInCookieOptions } from './session-cookie';
+import { OidcService, PendingOidcSignIn } from './oidc.service';
 import { SessionsService } from './sessions.service';
 
-/** Browser sign-in with a local account, and sign-out. */
+const OIDC_COOKIE = 'hub_oidc';
+
+function readPending(value: string | undefined): PendingOidcSignIn | null {
+  if (!value) return null;
+  try {
+    const p = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<PendingOidcSignIn>;
+    const ok = [p.state, p.nonce, p.verifier].every((v) => typeof v === 'string' && v.length > 0);
+    return ok ? { state: p.state!, nonce: p.nonce!, verifier: p.verifier!, next: safeNext(p.next) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Browser sign-in with a local account or single sign-on (OpenID Connect), and sign-out. */
 @ApiExcludeController()
 @Controller()
 export class SignInController {
@@ -22,6 +36,7 @@ export class SignInController {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly accounts: AccountsService,
     private readonly sessions: SessionsService,
+    private readonly oidc: OidcService,
   ) {}
 
   @Get('sign-in')
@@ -47,6 +62,38 @@ export class SignInController {
     res.redirect(303, next);
   }
 
+  @Get('sign-in/oidc')
+  @Access('public')
+  async beginOidc(@Query('next') next: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { url, pending } = await this.oidc.begin(safeNext(next));
+    // Lax, not Strict: the provider sends the browser back with a top-level GET from its own site.
+    res.cookie(OIDC_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
+      ...signInCookieOptions(this.config, req),
+      sameSite: 'lax',
+      path: '/sign-in/oidc',
+      maxAge: 600_000,
+    });
+    res.redirect(302, url);
+  }
+
+  @Get('sign-in/oidc/callback')
+  @Access('public')
+  async completeOidc(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const pending = readPending(cookieValue(req.headers.cookie, OIDC_COOKIE));
+    res.clearCookie(OIDC_COOKIE, { path: '/sign-in/oidc' });
+    if (!pending) return this.render(req, res, 400, { next: '/', error: 'The single sign-on attempt expired; please try again.' });
+    let account;
+    try {
+      account = await this.oidc.complete(req, pending);
+    } catch (error) {
+      const refused = error instanceof ForbiddenException;
+      return this.render(req, res, refused ? 403 : 401, { next: pending.next, error: refused ? error.message : 'Single sign-on failed; please try again.' });
+    }
+    const session = await this.sessions.start(account, 'oidc');
+    setSessionCookie(this.config, req, res, session.secret, session.expiresAt);
+    res.redirect(303, pending.next);
+  }
+
   /** Needs the session's CSRF token (form field `_csrf` or header X-CSRF-Token), checked by the guard. */
   @Post('sign-out')
   @Access('viewer')
@@ -60,6 +107,6 @@ export class SignInController {
   private render(req: Request, res: Response, status: number, view: { next: string; username?: string; error?: string }): void {
     const csrfToken = randomBytes(24).toString('base64url');
     res.cookie(SIGN_IN_COOKIE, csrfToken, signInCookieOptions(this.config, req));
-    res.status(status).set(PAGE_HEADERS).send(renderSignInPage({ csrfToken, ...view }));
+    res.status(status).set(PAGE_HEADERS).send(renderSignInPage({ csrfToken, ...view, ssoUrl: this.oidc.enabled ? '/sign-in/oidc' : undefined }));
   }
 }
