@@ -14,6 +14,8 @@ WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 LOG_FORMAT=json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The console's stylesheet is read from its source place (tsc does not copy it into dist).
+COPY --from=build /app/libs/console-pages/src/console.css ./libs/console-pages/src/console.css
 COPY package.json ./
 USER node
 EXPOSE 8080

@@ -32,7 +32,7 @@ const CALLERS = [
 type Caller = (typeof CALLERS)[number];
 
 /** What each route is meant to allow, written down here independently of the code's declarations. */
-type Policy = 'public' | 'ingest' | 'host-key' | 'host-key-only' | 'viewer' | 'developer' | 'qa' | 'admin';
+type Policy = 'public' | 'ingest' | 'host-key' | 'host-key-only' | 'viewer' | 'developer' | 'qa' | 'admin' | 'viewer-page' | 'admin-page';
 const RANK = ['viewer', 'developer', 'qa', 'admin'];
 
 interface Fixture {
@@ -59,7 +59,38 @@ interface RouteCase {
 
 const docs = (route: string, ok = 200): RouteCase => ({ method: 'GET', route, policy: 'public', ok, send: (hub) => hub.http.get(route) });
 
+const page = (route: string, path: (f: Fixture) => string, policy: Policy = 'viewer-page'): RouteCase => ({ method: 'GET', route, policy, ok: 200, send: (hub, f) => hub.http.get(path(f)) });
+/** A console form posted with a body its schema refuses: admitted callers get 400, nothing is applied. */
+const form = (route: string, path: (f: Fixture) => string, policy: Policy, body: Record<string, string> = {}, ok = 400): RouteCase => ({
+  method: 'POST',
+  route,
+  policy,
+  ok,
+  send: (hub, f) => hub.http.post(path(f)).type('form').send(body),
+});
+
 const ROUTES: RouteCase[] = [
+  page('/candidates', () => '/candidates'),
+  page('/candidates/:id', (f) => `/candidates/${f.candidateId}`),
+  page('/hardware', () => '/hardware?cpuVendor=AMD'),
+  page('/reports/:id', (f) => `/reports/${f.reportId}`),
+  page('/rigs', () => '/rigs'),
+  page('/admin', () => '/admin', 'admin-page'),
+  { method: 'GET', route: '/assets/console.css', policy: 'public', ok: 200, send: (hub) => hub.http.get('/assets/console.css') },
+  { method: 'GET', route: '/assets/htmx.min.js', policy: 'public', ok: 200, send: (hub) => hub.http.get('/assets/htmx.min.js') },
+  form('/candidates/merge', () => '/candidates/merge', 'qa'),
+  form('/candidates/mute', () => '/candidates/mute', 'qa'),
+  form('/candidates/:id/merge', (f) => `/candidates/${f.candidateId}/merge`, 'qa'),
+  form('/candidates/:id/split', (f) => `/candidates/${f.candidateId}/split`, 'qa'),
+  form('/candidates/:id/ticket', (f) => `/candidates/${f.candidateId}/ticket`, 'qa'),
+  form('/candidates/:id/ticket/link', (f) => `/candidates/${f.candidateId}/ticket/link`, 'qa'),
+  form('/candidates/:id/mute', (f) => `/candidates/${f.candidateId}/mute`, 'qa', { untilVersion: 'x'.repeat(201) }),
+  form('/candidates/:id/unmute', () => `/candidates/${randomUUID()}/unmute`, 'qa', {}, 404),
+  form('/admin/users', () => '/admin/users', 'admin'),
+  form('/admin/users/disable', () => '/admin/users/disable', 'admin'),
+  form('/admin/users/enable', () => '/admin/users/enable', 'admin'),
+  form('/admin/tokens/revoke', () => '/admin/tokens/revoke', 'admin'),
+  form('/admin/rig-keys/revoke', () => '/admin/rig-keys/revoke', 'admin'),
   docs('/api/docs'),
   docs('/api/docs/'),
   docs('/api/docs/index.html'),
@@ -155,7 +186,12 @@ const ROUTES: RouteCase[] = [
 ];
 
 /** The status the issue's rules give a caller on a route of this policy. */
-function expected(policy: Policy, caller: Caller, ok: number): number {
+function expected(declared: Policy, caller: Caller, ok: number): number {
+  // Console pages send a browser without any credential to sign in (303); otherwise they are role routes.
+  if (declared === 'viewer-page' || declared === 'admin-page') {
+    if (caller === 'anonymous') return 303;
+  }
+  const policy = declared === 'viewer-page' ? 'viewer' : declared === 'admin-page' ? 'admin' : declared;
   const rejectedCredential = caller === 'expired-token' || caller === 'revoked-token';
   if (policy === 'public') return ok;
   if (rejectedCredential) return 401;

@@ -134,16 +134,20 @@ describe('stock ABRT clients: one crash whichever client sends it, FAF answers, 
     const id = (sent.body.reported_to[0].value as string).split('/').pop()!;
     await hub.settled(id);
     const [row] = await hub.db.query('SELECT candidate_id FROM crash_report WHERE id = $1', [id]);
-    const bthash = await hub.http.get(`/reports/bthash/${sent.body.bthash}`).redirects(0);
+    const viewer = hub.as('viewer');
+    const bthash = await viewer.get(`/reports/bthash/${sent.body.bthash}`).redirects(0);
     expect(bthash.status).toBe(302);
     expect(bthash.headers.location).toBe(`/candidates/${row.candidate_id}`);
-    const candidate = await hub.http.get(bthash.headers.location).redirects(1);
+    const candidate = await viewer.get(bthash.headers.location);
     expect(candidate.status).toBe(200);
-    expect(candidate.body.id).toBe(row.candidate_id);
-    const report = await hub.http.get(`/reports/${id}`);
+    expect(candidate.text).toContain(row.candidate_id);
+    const report = await viewer.get(`/reports/${id}`);
     expect(report.status).toBe(200);
-    expect(report.body).toMatchObject({ id, status: 'processed', candidate: `/candidates/${row.candidate_id}` });
-    expect((await hub.http.get(`/reports/bthash/${'0'.repeat(40)}`)).status).toBe(404);
+    expect(report.headers['content-type']).toMatch(/text\/html/);
+    expect(report.text).toContain(`/candidates/${row.candidate_id}`);
+    expect((await viewer.get(`/reports/bthash/${'0'.repeat(40)}`)).status).toBe(404);
+    // Without a session a person is sent to sign in, never shown the crash.
+    expect((await hub.http.get(`/reports/${id}`).redirects(0)).status).toBeGreaterThanOrEqual(300);
   });
 
   it('a content type a door does not take gets 415 listing the accepted types; nothing is stored', async () => {

@@ -7,6 +7,11 @@ import { CandidateHardwareRepository } from './candidates/candidate-hardware.rep
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { HUB_CONFIG } from './config/hub-config.provider';
+import { AdminConsoleController } from './console/admin-console.controller';
+import { ConsoleAssetsController } from './console/console-assets.controller';
+import { ConsoleController } from './console/console.controller';
+import { ConsoleRepository } from './console/console.repository';
+import { ConsoleService } from './console/console.service';
 import { DatabaseModule } from './database/database.module';
 import { CandidateRepository } from './grouping/candidate.repository';
 import { CrashGroupingService } from './grouping/crash-grouping.service';
@@ -110,6 +115,8 @@ export class HubModule {
       AcceptedContentGuard,
       IntakeErrorFilter,
       FafErrorFilter,
+      ConsoleService,
+      ConsoleRepository,
     ];
     const worker: Provider[] = [
       CrashReportProcessor,
@@ -124,7 +131,7 @@ export class HubModule {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
-        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ReportLinksController, MetricsController, QaController, ...accessControllers]
+        ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ReportLinksController, MetricsController, QaController, ...accessControllers, ConsoleController, AdminConsoleController, ConsoleAssetsController]
         : [],
       providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
     };

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../fleet-dashboard/src/html-escape';
+import { escapeHtml } from '../../console-pages/src/html-escape';
 
 export interface SignInPageView {
   /** Echoed into the form's hidden field; checked against the sign-in cookie on POST. */

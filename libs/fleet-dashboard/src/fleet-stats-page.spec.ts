@@ -1,7 +1,7 @@
 import { publishAttribute } from '../../host-profiles/src/fleet-breakdown';
 import { FleetStatsPageView, renderFleetStatsPage } from './fleet-stats-page';
-import { escapeHtml } from './html-escape';
-import { formatCount, formatShare } from './number-format';
+import { escapeHtml } from '../../console-pages/src/html-escape';
+import { formatCount, formatShare } from '../../console-pages/src/number-format';
 import { renderTrendChart } from './trend-chart';
 
 const cell = (value: string, hosts: number) => ({ value, hosts, objects: hosts });
@@ -101,11 +101,11 @@ describe('renderTrendChart', () => {
     [...svg.matchAll(/points="([^"]*)"/g)].map((m) => m[1].split(' ').map((p) => p.split(',').map(Number)));
 
   it('draws one point per day, the highest day at the top of the plot', () => {
-    const svg = renderTrendChart([
+    const svg = String(renderTrendChart([
       { day: 'd1', liveServers: 10 },
       { day: 'd2', liveServers: 20 },
       { day: 'd3', liveServers: 15 },
-    ]);
+    ]));
     const [line] = coordinates(svg);
     expect(line).toHaveLength(3);
     const ys = line.map(([, y]) => y);
@@ -115,7 +115,7 @@ describe('renderTrendChart', () => {
   });
 
   it('breaks the line on withheld days instead of drawing zero', () => {
-    const svg = renderTrendChart([
+    const svg = String(renderTrendChart([
       { day: 'd1', liveServers: 10 },
       { day: 'd2', liveServers: 12 },
       { day: 'd3', liveServers: null },
@@ -123,14 +123,14 @@ describe('renderTrendChart', () => {
       { day: 'd5', liveServers: 13 },
       { day: 'd6', liveServers: null },
       { day: 'd7', liveServers: 9 },
-    ]);
+    ]));
     expect(coordinates(svg).map((l) => l.length)).toEqual([2, 2]);
     expect(svg.match(/<circle/g)).toHaveLength(1);
   });
 
   it('copes with an empty or all-withheld trend', () => {
-    expect(renderTrendChart([])).toContain('</svg>');
-    const svg = renderTrendChart([{ day: 'd1', liveServers: null }]);
+    expect(String(renderTrendChart([]))).toContain('</svg>');
+    const svg = String(renderTrendChart([{ day: 'd1', liveServers: null }]));
     expect(coordinates(svg)).toEqual([]);
     expect(svg).not.toContain('NaN');
   });

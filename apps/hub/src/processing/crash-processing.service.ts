@@ -1,15 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import type { HubConfig } from '../../../../libs/config/src';
-import { AgentCrashReportSchema, describeZodError, UReportV2Schema } from '../../../../libs/contracts/src';
-import { CrashInput, CrashInputError } from '../../../../libs/crash-reports/src/crash-input';
-import { crashFromProblemDir } from '../../../../libs/crash-reports/src/problem-dir-to-crash';
-import { crashFromUReport } from '../../../../libs/crash-reports/src/ureport-to-crash';
-import { minimiseProblemElements } from '../../../../libs/crash-reports/src/crash-minimisation';
+import { CrashInputError } from '../../../../libs/crash-reports/src/crash-input';
 import { JobContext } from '../../../../libs/queue/src';
-import { ArchiveRejectedError, packProblemDirectory, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
+import { ArchiveRejectedError } from '../../../../libs/storage/src/archive';
 import { RawReportEntity } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { CrashLinkService } from '../fleet/crash-link.service';
@@ -18,15 +13,7 @@ import { RawReportRepository } from '../ingest/raw-report.repository';
 import { HubMetrics } from '../metrics/hub-metrics.service';
 import { ReportIndexerService } from '../search/report-indexer.service';
 import { AttemptResult, ProcessingAttemptService } from './processing-attempt.service';
-
-interface DecodedCrash {
-  input: CrashInput;
-  /** A problem directory as it is kept once processed. */
-  minimised?: Buffer;
-  hostKey: string | null;
-  crashedAt: Date;
-  labels: Record<string, string>;
-}
+import { decodeRawCrash, type DecodedCrash } from './raw-crash-decoder';
 
 /** Turns a stored raw crash report into a grouped crash report, exactly once. */
 @Injectable()
@@ -44,36 +31,8 @@ export class CrashProcessingService {
     private readonly metrics: HubMetrics,
   ) {}
 
-  async decode(raw: RawReportEntity): Promise<DecodedCrash> {
-    const hostKey = raw.hostId ? `host:${raw.hostId}` : null;
-    if (raw.kind === 'ureport') {
-      const json: unknown = JSON.parse(gunzipSync(raw.payload).toString());
-      const agent = AgentCrashReportSchema.safeParse(json);
-      if (agent.success) {
-        const input = crashFromUReport(agent.data.ureport);
-        return {
-          input: { ...input, occurrences: agent.data.occurrences },
-          hostKey: hostKey ?? input.hostKey ?? null,
-          crashedAt: agent.data.crashedAt ? new Date(agent.data.crashedAt) : raw.receivedAt,
-          labels: raw.labels,
-        };
-      }
-      const ureport = UReportV2Schema.safeParse(json);
-      if (!ureport.success) throw new CrashInputError(`invalid uReport: ${describeZodError(ureport.error)}`);
-      const input = crashFromUReport(ureport.data);
-      return { input, hostKey: hostKey ?? input.hostKey ?? null, crashedAt: raw.receivedAt, labels: raw.labels };
-    }
-    const dir = toProblemDirectory(await readArchive(raw.payload, this.config.limits.archive));
-    // Keyed as a uReport's is at intake, so one host's crashes link by either door.
-    const kept = minimiseProblemElements(dir.elements, this.config.machineIdKey);
-    const input = crashFromProblemDir({ ...dir, text: (e) => (e === 'machineid' ? kept.get(e)?.toString('utf8') : dir.text(e)) });
-    return {
-      input: { ...input, occurrences: raw.occurrences },
-      hostKey: hostKey ?? input.hostKey ?? null,
-      crashedAt: input.crashedAt ?? raw.receivedAt,
-      labels: raw.labels,
-      minimised: packProblemDirectory(kept),
-    };
+  decode(raw: RawReportEntity): Promise<DecodedCrash> {
+    return decodeRawCrash(raw, this.config.limits.archive, this.config.machineIdKey);
   }
 
   /**
