@@ -152,6 +152,9 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/api/v1/candidates/:id/triage', policy: 'viewer', ok: 200, send: (hub, f) => hub.http.get(`/api/v1/candidates/${f.candidateId}/triage`) },
   { method: 'PUT', route: '/api/v1/candidates/:id/triage/manual', policy: 'qa', ok: 400, send: (hub, f) => hub.http.put(`/api/v1/candidates/${f.candidateId}/triage/manual`).send({ kind: 'bogus' }) },
   { method: 'DELETE', route: '/api/v1/candidates/:id/triage/manual', policy: 'qa', ok: 404, send: (hub) => hub.http.delete(`/api/v1/candidates/${randomUUID()}/triage/manual`) },
+  // Scraping takes an admin or the metrics token; among these callers only the admins hold one.
+  { method: 'GET', route: '/metrics', policy: 'admin', ok: 200, send: (hub) => hub.http.get('/metrics') },
+  { method: 'GET', route: '/reports/bthash/:hash', policy: 'viewer', ok: 302, send: (hub, f) => hub.http.get(`/reports/bthash/${f.bthash}`).redirects(0) },
   { method: 'GET', route: '/api/v1/audit', policy: 'admin', ok: 200, send: (hub) => hub.http.get('/api/v1/audit') },
   { method: 'GET', route: '/sign-in', policy: 'public', ok: 200, send: (hub) => hub.http.get('/sign-in') },
   { method: 'POST', route: '/sign-in', policy: 'public', ok: 400, send: (hub) => hub.http.post('/sign-in').type('form').send({ username: 'x' }) },

@@ -92,7 +92,7 @@ export class CrashIngestController {
   }
 
   @Get('api/v1/reports/:id')
-  @Access('viewer')
+  @Access('ingest')
   @ApiOperation({ summary: 'Processing state of an accepted report: queued, processed or rejected (with reason)' })
   async status(@Param('id', new ParseUUIDPipe()) id: string) {
     const report = await this.rawReports.findStatus(id);
