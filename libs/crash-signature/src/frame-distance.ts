@@ -31,6 +31,14 @@ export interface StackDistance {
   distance: number;
   /** Absolute weighted cost: not diluted by a long shared outer stack. */
   cost: number;
+  /** Both stacks have a frame the other lacks near the crash site: a different caller, not inlining. */
+  nearConflict: boolean;
+}
+
+function nearConflict(x: NormalizedFrame[], y: NormalizedFrame[]): boolean {
+  const lacks = (near: NormalizedFrame[], other: NormalizedFrame[]) =>
+    near.slice(0, nearFrames).some((f) => !other.some((g) => framesEqual(f, g)));
+  return lacks(x, y) && lacks(y, x);
 }
 
 /**
@@ -41,7 +49,7 @@ export interface StackDistance {
 export function stackDistance(a: NormalizedFrame[], b: NormalizedFrame[], maxFrames = 16): StackDistance {
   const x = comparableFrames(a, maxFrames);
   const y = comparableFrames(b, maxFrames);
-  if (x.length === 0 || y.length === 0) return { distance: 1, cost: Infinity };
+  if (x.length === 0 || y.length === 0) return { distance: 1, cost: Infinity, nearConflict: true };
   let previous = [0];
   for (let j = 1; j <= y.length; j++) previous.push(previous[j - 1] + indelCost * positionWeight(j - 1));
   for (let i = 1; i <= x.length; i++) {
@@ -59,7 +67,7 @@ export function stackDistance(a: NormalizedFrame[], b: NormalizedFrame[], maxFra
   }
   const cost = previous[y.length];
   const total = (n: number) => Array.from({ length: n }, (_, k) => positionWeight(k)).reduce((s, w) => s + w, 0);
-  return { distance: Math.min(1, cost / Math.max(total(x.length), total(y.length))), cost };
+  return { distance: Math.min(1, cost / Math.max(total(x.length), total(y.length))), cost, nearConflict: nearConflict(x, y) };
 }
 
 /** Relative distance only (0..1), for explanations and callers that need a number. */
@@ -76,7 +84,7 @@ export function mayJoinByDistance(a: NormalizedFrame[], b: NormalizedFrame[]): b
   return a.some((f) => isProgramFrame(f) && b.some((g) => framesEqual(f, g)));
 }
 
-/** The decision rule (data): near enough relative to the stacks, and cheap enough in absolute terms. */
+/** The decision rule (data): near enough relative to the stacks, cheap enough in absolute terms, no different caller near the crash site. */
 export function withinCut(d: StackDistance, threshold: number): boolean {
-  return d.distance <= threshold && d.cost <= maxCost;
+  return d.distance <= threshold && d.cost <= maxCost && !d.nearConflict;
 }

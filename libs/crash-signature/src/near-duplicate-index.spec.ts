@@ -118,7 +118,7 @@ describe('rankCandidates', () => {
       { id: 'close', exemplars: [stack('a', 'q', 'c', 'd')] },
     ]);
     expect(match).toBeNull();
-    expect(nearest).toMatchObject({ id: 'close', rejected: 'above-max-cost', sharedFunctions: 3 });
+    expect(nearest).toMatchObject({ id: 'close', rejected: 'different-frames-near-crash-site', sharedFunctions: 3 });
     expect(nearest!.distance).toBeCloseTo(0.25);
   });
 

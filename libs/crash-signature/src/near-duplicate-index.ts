@@ -28,7 +28,7 @@ export interface CandidateMatch {
   sharedFunctions: number;
 }
 
-export type RejectionReason = 'shallow-stack' | 'no-shared-program-frame' | 'above-threshold' | 'above-max-cost';
+export type RejectionReason = 'shallow-stack' | 'no-shared-program-frame' | 'above-threshold' | 'different-frames-near-crash-site' | 'above-max-cost';
 
 export interface CandidateRanking {
   /** The candidate the report joins, or null. */
@@ -58,6 +58,7 @@ function rejection(frames: NormalizedFrame[], exemplar: NormalizedFrame[], d: St
   if (isShallowStack(frames) || isShallowStack(exemplar)) return 'shallow-stack';
   if (!mayJoinByDistance(frames, exemplar)) return 'no-shared-program-frame';
   if (d.distance > threshold) return 'above-threshold';
+  if (d.nearConflict) return 'different-frames-near-crash-site';
   if (!withinCut(d, threshold)) return 'above-max-cost';
   return undefined;
 }
