@@ -31,8 +31,8 @@ const reports = [
   report('status', [lib('strlen'), ...stack('fmt_env_field', 'print_status', 'cmd_status', 'main')]),
   report('status-o2', [lib('strlen'), ...stack('print_status', 'main')]),
   report('shallow', [lib('strlen'), { function: 'main', site: 'ab+0x10' }]),
-  report('py', stack('require_field', 'load_users', 'run', 'dispatch', 'main')),
-  report('py-near', stack('require_field', 'load_quotas', 'run', 'dispatch', 'main')),
+  report('py', stack('require_field', 'load_users', 'dispatch', 'parse_args', 'setup', 'cli_main', 'main')),
+  report('py-near', stack('require_field', 'load_quotas', 'dispatch', 'parse_args', 'setup', 'cli_main', 'main')),
 ];
 
 describe('planRegrouping', () => {
