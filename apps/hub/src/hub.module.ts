@@ -9,6 +9,10 @@ import { HUB_CONFIG } from './config/hub-config.provider';
 import { DatabaseModule } from './database/database.module';
 import { CandidateRepository } from './grouping/candidate.repository';
 import { CrashGroupingService } from './grouping/crash-grouping.service';
+import { RegroupProcessor } from './grouping/regroup.processor';
+import { RegroupingRepository } from './grouping/regrouping.repository';
+import { RegroupingService } from './grouping/regrouping.service';
+import { ReprocessService } from './grouping/reprocess.service';
 import { CepProcessingService } from './fleet/cep-processing.service';
 import { CepReportProcessor } from './fleet/cep-report.processor';
 import { CepRetentionService } from './fleet/cep-retention.service';
@@ -42,6 +46,8 @@ import { candidateSearchProvider } from './search/search.providers';
 export interface HubRoles {
   api: boolean;
   worker: boolean;
+  /** The `reprocess` command: regrouping services without job consumers or HTTP. */
+  reprocess?: boolean;
 }
 
 @Module({})
@@ -53,6 +59,8 @@ export class HubModule {
       ReportIntakeService,
       CandidateRepository,
       CrashGroupingService,
+      RegroupingRepository,
+      RegroupingService,
       candidateSearchProvider,
       ReportIndexerService,
       HostRepository,
@@ -78,14 +86,16 @@ export class HubModule {
       CepReportProcessor,
       CepRetentionService,
       FleetRollupRebuildService,
+      RegroupProcessor,
     ];
+    const reprocess: Provider[] = [ReprocessService, ...(roles.worker ? [] : [CrashProcessingService, CrashLinkService])];
     return {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
         ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController]
         : [],
-      providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
+      providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : []), ...(roles.reprocess ? reprocess : [])],
     };
   }
 }

@@ -3,11 +3,13 @@ import type { JobOptions } from 'bull';
 /** Every queue and job the hub runs, and how each is retried. */
 export const QUEUES = {
   reports: 'reports',
+  regrouping: 'regrouping',
 } as const;
 
 export const JOBS = {
   processCrashReport: 'process-crash-report',
   processCepReport: 'process-cep-report',
+  regroupComponent: 'regroup-component',
 } as const;
 
 /** Which job processes each kind of stored report. */
@@ -23,6 +25,16 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export interface ReportJobData {
   reportId: string;
 }
+
+/**
+ * Regroup one family+component after `reportId` brought a better exemplar (or new symbols) to it.
+ * Its job id is the triggering report's, so a report stored while a regroup runs still gets a later run.
+ */
+export interface RegroupJobData extends ReportJobData {
+  family: string;
+  component: string;
+}
+
 
 /**
  * Bull keeps jobs forever and tries once unless told otherwise.

@@ -28,13 +28,14 @@ export class QueueModule {
           // A killed worker's job goes back to waiting once its lock lapses.
           settings: { lockDuration: config.jobs.lockMs, stalledInterval: config.jobs.lockMs, maxStalledCount: 3 },
         }),
-        BullModule.registerQueue({ name: QUEUES.reports }),
+        BullModule.registerQueue({ name: QUEUES.reports }, { name: QUEUES.regrouping }),
       ],
       providers: [
         {
           provide: JobQueue,
-          inject: [getQueueToken(QUEUES.reports)],
-          useFactory: (reports: Queue) => new BullJobQueue({ [QUEUES.reports]: reports }, { attempts, backoffMs, concurrency }),
+          inject: [getQueueToken(QUEUES.reports), getQueueToken(QUEUES.regrouping)],
+          useFactory: (reports: Queue, regrouping: Queue) =>
+            new BullJobQueue({ [QUEUES.reports]: reports, [QUEUES.regrouping]: regrouping }, { attempts, backoffMs, concurrency }),
         },
       ],
       exports: [JobQueue],
