@@ -133,8 +133,14 @@ describe('mergeRecursion', () => {
   const stackOf = (...n: string[]) => n.map((name) => ({ function: name }));
   it('folds recursion of any period', () => {
     expect(mergeRecursion(stackOf('f', 'f', 'f', 'main'))).toEqual(stackOf('f', 'main'));
-    expect(mergeRecursion(stackOf('walk', 'visit', 'walk', 'visit', 'walk', 'visit', 'main'))).toEqual(stackOf('walk', 'visit', 'main'));
+    expect(mergeRecursion(stackOf('walk', 'visit', 'walk', 'visit', 'walk', 'visit', 'main'))).toEqual(stackOf('visit', 'walk', 'main'));
+    expect(mergeRecursion(stackOf('leaf', 'walk', 'visit', 'walk', 'visit', 'main'))).toEqual(stackOf('leaf', 'walk', 'visit', 'main'));
     expect(mergeRecursion(stackOf('a', 'b', 'c', 'a', 'b', 'c', 'd'))).toEqual(stackOf('a', 'b', 'c', 'd'));
+  });
+
+  it('gives a stack overflow one order whichever member of the cycle ran out of stack', () => {
+    const overflow = (first: string, second: string) => stackOf(...Array.from({ length: 256 }, (_, i) => (i % 2 ? second : first)));
+    expect(mergeRecursion(overflow('walk', 'visit'))).toEqual(mergeRecursion(overflow('visit', 'walk')));
   });
 
   it('folds the same way at any depth, so stack overflows at different depths compare equal', () => {

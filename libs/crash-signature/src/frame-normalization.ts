@@ -156,18 +156,30 @@ const sameFrame = (a: NormalizedFrame, b: NormalizedFrame) =>
 /**
  * Folds recursion of any period up to maxRecursionPeriod: `f|f|f` becomes `f` and mutual recursion
  * `walk|visit|walk|visit|main` becomes `walk|visit|main`, so the depth of a recursion is not part of the bug.
+ * A cycle repeated from the crash site on (a stack overflow) starts at whichever member ran out of stack,
+ * so it is rotated to one canonical order.
  */
 export function mergeRecursion(frames: NormalizedFrame[]): NormalizedFrame[] {
   const result = [...frames];
+  let topCycle = 0;
   for (let period = 1; period <= data.maxRecursionPeriod; period++) {
     for (let i = 0; i + 2 * period <= result.length; ) {
       let repeats = true;
       for (let k = 0; k < period && repeats; k++) repeats = sameFrame(result[i + k], result[i + period + k]);
-      if (repeats) result.splice(i + period, period);
-      else i++;
+      if (repeats) {
+        result.splice(i + period, period);
+        if (i === 0 && !topCycle) topCycle = period;
+      } else i++;
     }
   }
+  if (topCycle > 1) result.splice(0, topCycle, ...canonicalRotation(result.slice(0, topCycle)));
   return result;
+}
+
+function canonicalRotation(cycle: NormalizedFrame[]): NormalizedFrame[] {
+  const key = (c: NormalizedFrame[]) => c.map((f) => `${f.function}\u0000${f.module ?? ''}`).join('\u0001');
+  const rotations = cycle.map((_, r) => [...cycle.slice(r), ...cycle.slice(0, r)]);
+  return rotations.reduce((best, c) => (key(c) < key(best) ? c : best));
 }
 
 function trimUnknown(frames: NormalizedFrame[]): NormalizedFrame[] {
