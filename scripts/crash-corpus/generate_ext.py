@@ -81,7 +81,7 @@ BUILDS = {
 # stack limits (KiB) for the overflow: the recursion dies at different depths
 STACK_LIMITS = {"walk": [2048, 8192]}
 # uReport/gdb doors: (program, mode, build)
-DOORS = [("vzmgr-sim", "start", "gcc-O2"), ("vzuser-sim", "user", "gcc-O1")]
+DOORS = [("vzmgr-sim", "load", "gcc-O0"), ("vzmgr-sim", "start", "clang-O0"), ("vzuser-sim", "user", "gcc-O1")]
 
 
 def compilers(family, cxx):
