@@ -17,13 +17,15 @@ int check_user(int uid)
 	return strcmp(owner, "admin") == 0;
 }
 
-static const char *lookup_group(int gid) { return gid == 0 ? "wheel" : NULL; }
+static const char *groups[] = { "wheel", "staff", NULL };
 
-/* Near miss B: strcmp(NULL) when checking the group. */
+/* Near miss B: strcmp(NULL) when checking the groups (a different caller of the same libc function). */
 int check_group(int gid)
 {
-	const char *group = lookup_group(gid);
-	return strcmp(group, "admin") == 0;
+	int matches = 0;
+	for (int i = 0; i <= gid % 3 + 2; i++)
+		matches += strcmp(groups[i], "vzadmin") == 0;
+	return matches;
 }
 
 /* Mutual recursion over a cyclic tree: walk -> visit -> walk ... until the stack overflows. */
@@ -77,8 +79,10 @@ int cmd_quota(const char *spec)
 int main(int argc, char **argv)
 {
 	if (argc < 2) return 2;
-	if (!strcmp(argv[1], "user")) return check_user(42);
-	if (!strcmp(argv[1], "group")) return check_group(42);
+	/* From the command line, as real ids are: the compiler cannot fold the lookups away. */
+	int id = argc * 21;
+	if (!strcmp(argv[1], "user")) return check_user(id);
+	if (!strcmp(argv[1], "group")) return check_group(id);
 	if (!strcmp(argv[1], "walk")) {
 		struct node *n = calloc(1, sizeof(*n));
 		n->child = n;

@@ -83,13 +83,15 @@ export class CandidateRepository {
     return rows.map((r) => ({ buildId: r.build_id, offset: Number(r.build_id_offset), functionName: r.function_name }));
   }
 
-  async saveSymbols(m: EntityManager, symbols: CoreSymbol[]): Promise<void> {
-    if (!symbols.length) return;
-    await m.query(
+  /** Returns how many symbols were new. */
+  async saveSymbols(m: EntityManager, symbols: CoreSymbol[]): Promise<number> {
+    if (!symbols.length) return 0;
+    const inserted: unknown[] = await m.query(
       `INSERT INTO core_symbol (build_id, build_id_offset, function_name)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING RETURNING 1`,
       [symbols.map((s) => s.buildId), symbols.map((s) => s.offset), symbols.map((s) => s.functionName)],
     );
+    return inserted.length;
   }
 
   async createCandidate(

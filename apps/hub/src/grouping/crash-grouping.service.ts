@@ -72,11 +72,14 @@ export class CrashGroupingService {
     return frames.length ? frames : [{ function: `<no frames: ${fallbackKey}>` }];
   }
 
-  /** Core frames of stripped builds get names that sibling reports of the same build taught. */
-  private async symbolize(m: EntityManager, input: CrashInput): Promise<CrashFrame[]> {
-    if (input.crash.family !== 'core') return input.crash.frames;
-    await this.candidates.saveSymbols(m, symbolsOf(input.crash.frames));
-    return this.nameFrames(m, input.crash.frames);
+  /**
+   * Core frames of stripped builds get names that sibling reports of the same build taught.
+   * `taught`: this report brought symbols not known before, which may name frames of earlier stripped reports.
+   */
+  private async symbolize(m: EntityManager, input: CrashInput): Promise<{ frames: CrashFrame[]; taught: boolean }> {
+    if (input.crash.family !== 'core') return { frames: input.crash.frames, taught: false };
+    const taught = (await this.candidates.saveSymbols(m, symbolsOf(input.crash.frames))) > 0;
+    return { frames: await this.nameFrames(m, input.crash.frames), taught };
   }
 
   /** Names unnamed frames from symbols known for their build (also used by regrouping). */
@@ -98,15 +101,16 @@ export class CrashGroupingService {
   /** Groups and stores one report inside the caller's transaction. */
   async groupAndStore(m: EntityManager, input: CrashInput, report: ReportContext): Promise<{ candidateId: string; grouping: GroupingExplanation }> {
     const { family } = input.crash;
-    const frames = CrashGroupingService.signatureFrames(input, await this.symbolize(m, input));
+    const symbolized = await this.symbolize(m, input);
+    const frames = CrashGroupingService.signatureFrames(input, symbolized.frames);
     const signature = exactSignature(family, input.component, frames);
     const keys = bucketKeys(frames);
     await this.candidates.lockComponent(m, family, input.component);
 
     let candidateId: string;
     let grouping: GroupingExplanation;
-    // A new candidate or a new exemplar may be the better exemplar that earlier reports lacked.
-    let regroup = false;
+    // A new candidate, a new exemplar or new symbols may be the better exemplar that earlier reports lacked.
+    let regroup = symbolized.taught;
     const exact = await this.candidates.candidateForSignature(m, signature.hash);
     if (exact) {
       candidateId = await this.candidates.resolveMerged(m, exact.candidateId);
