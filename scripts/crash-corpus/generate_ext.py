@@ -314,6 +314,48 @@ def generate_python_samples():
     return entries
 
 
+def write_readme(cores, pys, doors):
+    versions = [(label, base.tool_version(cmd)) for label, cmd in [
+        ("gcc", ["gcc", "--version"]), ("clang", ["clang", "--version"]), ("unwinder", ["eu-stack", "--version"]),
+        ("gdb", ["gdb", "--version"])]]
+    pythons = ", ".join("CPython %s (%s)" % (v, p) for p, v in interpreters())
+    bugs = "\n".join("| `%s` | %s |" % (b[2], b[4]) for b in BUGS) + "\n" + "\n".join("| `%s` | %s |" % (b[1], b[3]) for b in PY_BUGS)
+    builds = "\n".join("* `%s`: %s" % (k, v[3]) for k, v in BUILDS.items())
+    write("README.md", """# Extended labelled crash corpus
+
+Real crashes made on the generating machine by `scripts/crash-corpus/generate_ext.py` (run by `generate.sh`),
+in the same way as the corpus one level up (see its README): programs built here, crashed for real, cores
+unwound with elfutils into satyr `core_backtrace` JSON; Python tracebacks are the real stderr of real runs.
+Only the scratch install root of the Python packages is cut from their paths, and build directories are
+replaced by install paths.
+
+| tool | version |
+|---|---|
+%s
+| python | %s |
+
+%d core samples, %d Python samples, %d door sets (`doors.json`: the same crash as a core_backtrace, as
+uReport frames with raw mangled names from `eu-stack -r`, and as gdb `thread apply all bt` text).
+
+## Bugs
+
+| label | what |
+|---|---|
+%s
+
+## Builds (each C/C++ bug in each)
+
+%s
+
+Stack overflows run under 2 MiB and 8 MiB stack limits. Python variants: every interpreter above x install
+prefix (Debian dist-packages + /usr/bin, /usr/local + /usr/local/bin, /opt/vz/lib + /opt/vz/bin, a venv), and
+the posixpath bug also with `-X frozen_modules=off` (`posixpath.py` instead of `<frozen posixpath>`).
+
+Known ambiguity: gcc -O2 -flto tail-merges `check_user()` and `check_group()` into one call of strcmp in `main`,
+so those two crashes are the same instruction and cannot be told apart.
+""" % ("\n".join("| %s | %s |" % kv for kv in versions), pythons, len(cores), len(pys), len(doors), bugs, builds))
+
+
 def main():
     for tool in ("gcc", "g++", "clang", "clang++", "strip", "eu-stack", "gdb"):
         if not shutil.which(tool):
@@ -325,6 +367,7 @@ def main():
     pys = generate_python_samples()
     write("manifest.json", cores + pys)
     write("doors.json", doors)
+    write_readme(cores, pys, doors)
     base.log("extended corpus: %d core samples, %d python samples, %d door sets" % (len(cores), len(pys), len(doors)))
 
 
