@@ -26,6 +26,12 @@ export function positionWeight(position: number): number {
   return position < nearFrames ? 1 : farDecay ** (position - nearFrames + 1);
 }
 
+// Grouping compares at most a few dozen frames: weights and their running sums are computed once.
+const WEIGHTS = Array.from({ length: 64 }, (_, i) => positionWeight(i));
+const weight = (position: number) => WEIGHTS[position] ?? positionWeight(position);
+const TOTALS = WEIGHTS.reduce<number[]>((sums, w) => [...sums, sums[sums.length - 1] + w], [0]);
+const totalWeight = (n: number) => TOTALS[n] ?? TOTALS[TOTALS.length - 1];
+
 export interface StackDistance {
   /** cost / weight of the longer stack: 0 = same stack, 1 = nothing in common. */
   distance: number;
@@ -51,23 +57,22 @@ export function stackDistance(a: NormalizedFrame[], b: NormalizedFrame[], maxFra
   const y = comparableFrames(b, maxFrames);
   if (x.length === 0 || y.length === 0) return { distance: 1, cost: Infinity, nearConflict: true };
   let previous = [0];
-  for (let j = 1; j <= y.length; j++) previous.push(previous[j - 1] + indelCost * positionWeight(j - 1));
+  for (let j = 1; j <= y.length; j++) previous.push(previous[j - 1] + indelCost * weight(j - 1));
   for (let i = 1; i <= x.length; i++) {
-    const current = [previous[0] + indelCost * positionWeight(i - 1)];
+    const current = [previous[0] + indelCost * weight(i - 1)];
     for (let j = 1; j <= y.length; j++) {
-      const weight = positionWeight(Math.min(i, j) - 1);
-      const substitution = previous[j - 1] + (framesEqual(x[i - 1], y[j - 1]) ? 0 : substitutionCost * weight);
+      const here = weight(Math.min(i, j) - 1);
+      const substitution = previous[j - 1] + (framesEqual(x[i - 1], y[j - 1]) ? 0 : substitutionCost * here);
       current[j] = Math.min(
-        previous[j] + indelCost * positionWeight(i - 1),
-        current[j - 1] + indelCost * positionWeight(j - 1),
+        previous[j] + indelCost * weight(i - 1),
+        current[j - 1] + indelCost * weight(j - 1),
         substitution,
       );
     }
     previous = current;
   }
   const cost = previous[y.length];
-  const total = (n: number) => Array.from({ length: n }, (_, k) => positionWeight(k)).reduce((s, w) => s + w, 0);
-  return { distance: Math.min(1, cost / Math.max(total(x.length), total(y.length))), cost, nearConflict: nearConflict(x, y) };
+  return { distance: Math.min(1, cost / Math.max(totalWeight(x.length), totalWeight(y.length))), cost, nearConflict: nearConflict(x, y) };
 }
 
 /** Relative distance only (0..1), for explanations and callers that need a number. */

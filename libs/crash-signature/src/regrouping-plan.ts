@@ -1,5 +1,5 @@
 import { isProgramFrame, NormalizedFrame } from './frame-normalization';
-import { CandidateRanking, ClusterCandidate, MAX_EXEMPLARS, NEAR_DUPLICATE_THRESHOLD, rankCandidates } from './near-duplicate-index';
+import { bucketKeys, CandidateRanking, ClusterCandidate, MAX_EXEMPLARS, NEAR_DUPLICATE_THRESHOLD, rankCandidates } from './near-duplicate-index';
 
 export interface RegroupReport {
   id: string;
@@ -36,6 +36,9 @@ export interface RegroupPlan {
   reports: PlannedReport[];
 }
 
+/** Joining by distance needs a shared program frame, so only clusters sharing one are compared. */
+const programKeys = (frames: NormalizedFrame[]) => bucketKeys(frames.filter(isProgramFrame));
+
 /** Evidence first: more named program frames, then longer stacks, then the hash, so the best exemplar seeds a cluster. */
 function byQuality(a: RegroupReport, b: RegroupReport): number {
   const named = (r: RegroupReport) => r.frames.filter((f) => isProgramFrame(f) && !f.unsymbolized).length;
@@ -59,9 +62,13 @@ export function planRegrouping(
   const planned = new Map<string, PlannedReport>();
   const lockedIds = new Set<string>();
 
+  // Clusters by the function names of their exemplars: only those sharing one with a stack can be near it.
+  const byKey = new Map<string, Set<number>>();
   const addExemplar = (cluster: PlannedCluster, report: RegroupReport) => {
     const known = cluster.exemplars.some((e) => JSON.stringify(e.frames) === JSON.stringify(report.frames));
-    if (!known && cluster.exemplars.length < MAX_EXEMPLARS) cluster.exemplars.push({ reportId: report.id, frames: report.frames });
+    if (known || cluster.exemplars.length >= MAX_EXEMPLARS) return;
+    cluster.exemplars.push({ reportId: report.id, frames: report.frames });
+    for (const key of programKeys(report.frames)) byKey.set(key, (byKey.get(key) ?? new Set()).add(clusters.indexOf(cluster)));
   };
 
   const units = [...locked].sort((a, b) => (candidateOrder.get(a.candidateId) ?? 0) - (candidateOrder.get(b.candidateId) ?? 0));
@@ -73,11 +80,12 @@ export function planRegrouping(
       cluster = { candidateId: unit.candidateId, exemplars: [], reportIds: [], locked: true };
       clusters.push(cluster);
     }
+    const target = cluster;
     for (const report of [...members].sort(byQuality)) {
       lockedIds.add(report.id);
-      cluster.reportIds.push(report.id);
-      addExemplar(cluster, report);
-      planned.set(report.id, { reportId: report.id, cluster: clusters.indexOf(cluster), method: 'rule' });
+      target.reportIds.push(report.id);
+      addExemplar(target, report);
+      planned.set(report.id, { reportId: report.id, cluster: clusters.indexOf(target), method: 'rule' });
     }
   }
 
@@ -91,14 +99,18 @@ export function planRegrouping(
 
   for (const members of signatureUnits) {
     const head = members[0];
-    const candidates: ClusterCandidate[] = clusters.map((c, i) => ({ id: String(i), order: i, exemplars: c.exemplars.map((e) => e.frames) }));
+    const near = new Set(programKeys(head.frames).flatMap((key) => [...(byKey.get(key) ?? [])]));
+    const candidates: ClusterCandidate[] = [...near]
+      .sort((a, b) => a - b)
+      .map((i) => ({ id: String(i), order: i, exemplars: clusters[i].exemplars.map((e) => e.frames) }));
     const ranking = rankCandidates(head.frames, candidates, threshold);
     let index: number;
     if (ranking.match) {
       index = Number(ranking.match.id);
       if (ranking.match.distance > 0) addExemplar(clusters[index], head);
     } else {
-      index = clusters.push({ candidateId: null, exemplars: [{ reportId: head.id, frames: head.frames }], reportIds: [], locked: false }) - 1;
+      index = clusters.push({ candidateId: null, exemplars: [], reportIds: [], locked: false }) - 1;
+      addExemplar(clusters[index], head);
     }
     members.forEach((report, i) => {
       clusters[index].reportIds.push(report.id);

@@ -82,8 +82,8 @@ export class CrashGroupingService {
     return { frames: await this.nameFrames(m, input.crash.frames), taught };
   }
 
-  /** Names unnamed frames from symbols known for their build (also used by regrouping). */
-  async nameFrames(m: EntityManager, frames: CrashFrame[]): Promise<CrashFrame[]> {
+  /** Names unnamed frames from symbols known for their build. */
+  private async nameFrames(m: EntityManager, frames: CrashFrame[]): Promise<CrashFrame[]> {
     return applySymbols(frames, await this.candidates.lookupSymbols(m, unnamedFrameKeys(frames)));
   }
 

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { HubConfig } from '../../../../libs/config/src';
 import {
+  applySymbols,
   bucketKeys,
+  CoreSymbol,
   CrashFamily,
   CrashFrame,
   exactSignature,
@@ -12,6 +14,7 @@ import {
   planRegrouping,
   PlannedReport,
   RegroupReport,
+  unnamedFrameKeys,
 } from '../../../../libs/crash-signature/src';
 import type { GroupingExplanation } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
@@ -67,7 +70,6 @@ export class RegroupingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly candidates: CandidateRepository,
     private readonly regrouping: RegroupingRepository,
-    private readonly grouping: CrashGroupingService,
     private readonly indexer: ReportIndexerService,
   ) {}
 
@@ -83,11 +85,10 @@ export class RegroupingService {
     return summary;
   }
 
-  private async frames(m: EntityManager, family: CrashFamily, report: ScopeReport): Promise<NormalizedFrame[]> {
+  private frames(family: CrashFamily, report: ScopeReport, symbols: CoreSymbol[]): NormalizedFrame[] {
     if (!report.groupingInput) return report.normalizedFrames as NormalizedFrame[];
     const raw = report.groupingInput.frames as unknown as CrashFrame[];
-    const named = family === 'core' ? await this.grouping.nameFrames(m, raw) : raw;
-    return CrashGroupingService.framesOf(family, named, report.groupingInput.fallbackKey);
+    return CrashGroupingService.framesOf(family, family === 'core' ? applySymbols(raw, symbols) : raw, report.groupingInput.fallbackKey);
   }
 
   private async regroupLocked(
@@ -105,9 +106,12 @@ export class RegroupingService {
     const order = new Map(scopeCandidates.map((c, i) => [c.id, i]));
     const byCandidate = new Map(scopeCandidates.map((c) => [c.id, c]));
 
+    // One symbol lookup for the whole scope: what every unnamed frame's build has taught since.
+    const unnamed = stored.flatMap((r) => (r.groupingInput ? unnamedFrameKeys(r.groupingInput.frames as unknown as CrashFrame[]) : []));
+    const symbols = family === 'core' ? await this.candidates.lookupSymbols(m, unnamed) : [];
     const fresh = new Map<string, { frames: NormalizedFrame[]; hash: string; text: string }>();
     for (const report of stored) {
-      const frames = await this.frames(m, family, report);
+      const frames = this.frames(family, report, symbols);
       const signature = exactSignature(family, component, frames);
       fresh.set(report.id, { frames, hash: signature.hash, text: signature.text });
     }
@@ -146,6 +150,8 @@ export class RegroupingService {
 
     const at = new Date().toISOString();
     const rewrites: ReportRewrite[] = [];
+    // Clusters whose members changed: only their buckets and signature pointers need writing.
+    const changedClusters = new Set<number>(plan.clusters.flatMap((c, i) => (c.candidateId ? [] : [i])));
     let moved = 0;
     const planned = new Map(plan.reports.map((p) => [p.reportId, p]));
     for (const report of stored) {
@@ -154,6 +160,7 @@ export class RegroupingService {
       const changedCandidate = target !== report.candidateId;
       const changedSignature = next.hash !== report.exactHash || !sameJson(next.frames, report.normalizedFrames);
       if (!changedCandidate && !changedSignature) continue;
+      changedClusters.add(planned.get(report.id)!.cluster);
       if (changedCandidate) {
         moved++;
         movedOut.push(report.candidateId);
@@ -185,7 +192,9 @@ export class RegroupingService {
       if (current && !sameJson(current.exemplars, exemplars)) {
         await this.regrouping.updateCandidate(m, id, { exemplars, representativeFrames: head.frames, signatureText: head.text, exactHash: head.hash });
         touched.add(id);
+        changedClusters.add(index);
       }
+      if (!changedClusters.has(index)) continue;
       const keys = [...new Set(cluster.exemplars.flatMap((e) => bucketKeys(e.frames)))];
       await this.candidates.addBuckets(m, id, family, component, keys);
       const hashes = new Set(cluster.reportIds.map((r) => fresh.get(r)!.hash));
