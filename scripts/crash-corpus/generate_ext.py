@@ -148,47 +148,14 @@ def crash_thread_only(stdout):
     return "\n".join(out) + "\n"
 
 
-def unwind(core, exe, install, lib_install_dir, raw_names=False):
+def unwind(core, exe, install, raw_names=False):
     cmd = ["eu-stack", "-n", str(base.MAX_FRAMES), "-b", "-m", *(["-r"] if raw_names else []),
            "--core=" + core, "--executable=" + exe]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode not in (0, 1) or not p.stdout.strip():
         raise RuntimeError("eu-stack failed (rc=%d): %s" % (p.returncode, p.stderr))
-    text = crash_thread_only(p.stdout)
-    paths = base.module_paths(core, exe)
-    frames, cur = [], None
-    for line in text.splitlines():
-        m = base.FRAME_RE.match(line)
-        if m:
-            rest = m.group(4)
-            func, _, mod = rest.rpartition(" - ") if " - " in rest else ("", "", rest)
-            if rest.startswith("- "):
-                func, mod = "", rest[2:]
-            cur = {"address": int(m.group(2), 16), "func": func.strip(), "mod": mod.strip()}
-            frames.append(cur)
-            continue
-        m = base.BID_RE.match(line)
-        if m and cur is not None:
-            cur["build_id"], cur["base"] = m.group(1), int(m.group(2), 16)
-    out = []
-    for f in frames:
-        fr = {"address": f["address"]}
-        if f.get("build_id"):
-            fr["build_id"] = f["build_id"]
-        if "base" in f:
-            fr["build_id_offset"] = f["address"] - f["base"]
-        if f["func"]:
-            fr["function_name"] = f["func"]
-        mod = f["mod"]
-        if mod == os.path.basename(exe):
-            fr["file_name"] = install
-        elif mod == SHLIB["name"]:
-            fr["file_name"] = SHLIB["install"]
-        else:
-            path = paths.get(mod, "-")
-            fr["file_name"] = path if path not in ("-", "") else mod
-        out.append(fr)
-    return out
+    return base.frames_from_eu_stack(crash_thread_only(p.stdout), exe, install, base.module_paths(core, exe),
+                                     {SHLIB["name"]: SHLIB["install"]})
 
 
 def gdb_backtrace(core, exe, install, build_dir):
@@ -221,14 +188,14 @@ def generate_core_samples(bdir):
                 sig, core = crash(exe, [mode], os.path.join(WORK, "run", sid), stack)
                 if sig != exp_sig:
                     raise RuntimeError("%s: expected signal %d, got %d" % (sid, exp_sig, sig))
-                frames = unwind(core, exe, info["install"], os.path.join(bdir, bname, "lib"))
+                frames = unwind(core, exe, info["install"])
                 rel = os.path.join("core", sid + ".core_backtrace.json")
                 write(rel, core_doc(sig, info["install"], frames))
                 entries.append({"id": sid, "file": rel, "kind": "core_backtrace", "component": prog, "bug": bug,
                                 "variant": variant, "note": "%s; build: %s%s; %d frames" % (
                                     desc, bdesc, "; stack limit %d KiB" % stack if stack else "", len(frames))})
                 if (prog, mode, bname) in DOORS:
-                    raw = unwind(core, exe, info["install"], os.path.join(bdir, bname, "lib"), raw_names=True)
+                    raw = unwind(core, exe, info["install"], raw_names=True)
                     write(os.path.join("doors", sid + ".ureport-frames.json"), core_doc(sig, info["install"], raw))
                     write(os.path.join("doors", sid + ".gdb-backtrace.txt"),
                           gdb_backtrace(core, exe, info["install"], os.path.join(bdir, bname)))

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { QUEUES } from '../../libs/queue/src';
+import { pairwise, seededShuffle } from '../support/grouping-score';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { waitFor } from '../support/wait-for';
@@ -59,34 +60,6 @@ async function settle(hub: TestHub, ids: string[]): Promise<void> {
   }, 180_000, 'regroup jobs to finish');
 }
 
-/** Seeded Fisher-Yates (LCG): the same seed gives the same arrival order on every run. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-function pairwise(items: Array<{ label: string; cluster: string }>) {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const sameBug = items[i].label === items[j].label;
-      const grouped = items[i].cluster === items[j].cluster;
-      if (sameBug && grouped) tp++;
-      else if (grouped) fp++;
-      else if (sameBug) fn++;
-    }
-  }
-  return { precision: Number((tp / (tp + fp)).toFixed(4)), recall: Number((tp / (tp + fn)).toFixed(4)), tp, fp, fn };
-}
-
 interface Placed {
   label: string;
   cluster: string;
@@ -113,11 +86,12 @@ describe('grouping in any arrival order (regrouping job)', () => {
     const hub = await startTestHub(`regroup-${seed}`);
     try {
       const ids = new Map<string, string>();
-      for (const entry of shuffled(entries, seed)) ids.set(await post(hub, elements(entry)), entry.bug);
+      for (const entry of seededShuffle(entries, seed)) ids.set(await post(hub, elements(entry)), entry.bug);
       await settle(hub, [...ids.keys()]);
       const placed = await placements(hub, ids);
-      const all = pairwise(placed);
-      const withEvidence = pairwise(placed.filter((p) => p.evidence));
+      const rounded = (score: ReturnType<typeof pairwise>) => ({ ...score, precision: Number(score.precision.toFixed(4)), recall: Number(score.recall.toFixed(4)) });
+      const all = rounded(pairwise(placed));
+      const withEvidence = rounded(pairwise(placed.filter((p) => p.evidence)));
       const summary = { reports: placed.length, candidates: new Set(placed.map((p) => p.cluster)).size, all, withEvidence };
       console.log(`arrival order ${seed}`, JSON.stringify(summary));
       expect(all.precision).toBeGreaterThanOrEqual(0.95);

@@ -1,4 +1,5 @@
 import { NormalizedFrame } from './frame-normalization';
+import { seededShuffle } from '../../../test/support/grouping-score';
 import { planRegrouping, RegroupPlan, RegroupReport } from './regrouping-plan';
 
 const stack = (...names: string[]): NormalizedFrame[] => names.map((name) => ({ function: name }));
@@ -11,17 +12,6 @@ function report(id: string, frames: NormalizedFrame[], candidateId = `cand-${id}
 /** The partition as a set of sorted id lists: what must not depend on order. */
 function partition(plan: RegroupPlan): string[] {
   return plan.clusters.map((c) => [...c.reportIds].sort().join(',')).sort();
-}
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 const reports = [
@@ -38,7 +28,7 @@ const reports = [
 describe('planRegrouping', () => {
   it('gives the same partition whatever order the reports come in', () => {
     const expected = partition(planRegrouping(reports, [], new Map()));
-    for (const seed of [1, 2, 3]) expect(partition(planRegrouping(shuffled(reports, seed), [], new Map()))).toEqual(expected);
+    for (const seed of [1, 2, 3]) expect(partition(planRegrouping(seededShuffle(reports, seed), [], new Map()))).toEqual(expected);
     expect(expected).toEqual(['o0,o2,o2b', 'py', 'py-near', 'shallow', 'status,status-o2'].sort());
   });
 
