@@ -217,10 +217,14 @@ def unwind(core, exe, install_path):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True).stdout
     if p.returncode not in (0, 1) or not p.stdout.strip():
         raise RuntimeError("eu-stack failed (rc=%d): %s" % (p.returncode, p.stderr))
-    paths = module_paths(core, exe)
+    return frames_from_eu_stack(p.stdout, exe, install_path, module_paths(core, exe)), p.stdout, raw
+
+
+def frames_from_eu_stack(text, exe, install_path, paths, installed=None):
+    """eu-stack -b -m output -> satyr frames; `installed` maps other module names to their install paths."""
     exe_mod = os.path.basename(exe)
     frames, cur = [], None
-    for line in p.stdout.splitlines():
+    for line in text.splitlines():
         m = FRAME_RE.match(line)
         if m:
             pc = int(m.group(2), 16)
@@ -248,11 +252,13 @@ def unwind(core, exe, install_path):
         mod = f["mod"]
         if mod == exe_mod:
             fr["file_name"] = install_path
+        elif mod in (installed or {}):
+            fr["file_name"] = installed[mod]
         else:
             path = paths.get(mod, "-")
             fr["file_name"] = path if path not in ("-", "") else mod
         out.append(fr)
-    return out, p.stdout, raw
+    return out
 
 
 def generate_core_samples(bdir):

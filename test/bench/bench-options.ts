@@ -14,6 +14,8 @@ export interface BenchOptions {
   candidateSizes: number[];
   /** Reports grouped (and timed) at each candidate count. */
   groupingReports: number;
+  /** Reports in the component the regrouping job rebuilds (its cost is printed per 10k reports). */
+  regroupReports: number;
   seed: number;
   /** How long processing may take to drain after the last accept. */
   drainTimeoutMs: number;
@@ -69,6 +71,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env, argv: readonl
     warmup: positiveInt(env, 'BENCH_WARMUP', 50, 0),
     candidateSizes: [...new Set(candidateSizes)].sort((a, b) => a - b),
     groupingReports: positiveInt(env, 'BENCH_GROUPING_REPORTS', 300),
+    regroupReports: positiveInt(env, 'BENCH_REGROUP_REPORTS', 10_000),
     seed: positiveInt(env, 'BENCH_SEED', 20240601),
     drainTimeoutMs: positiveInt(env, 'BENCH_DRAIN_TIMEOUT_MS', 600_000),
     fleetHosts: positiveInt(env, 'BENCH_FLEET_HOSTS', 100_000, 10),

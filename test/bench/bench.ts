@@ -9,6 +9,7 @@ import { ADMIN_URL } from '../support/test-database';
 import { BenchOptions, benchOptions } from './bench-options';
 import { FleetBenchResult, fleetReport, measureFleet } from './fleet-bench';
 import { GroupingSizeResult, measureGroupingCost } from './grouping-cost';
+import { measureRegroupCost, RegroupCostResult } from './regroup-cost';
 import { HttpPipelineResult, measureHttpPipeline } from './http-pipeline';
 import { MemorySampler } from './memory-sampler';
 import { createScratchDatabase } from './scratch-services';
@@ -45,6 +46,7 @@ interface BenchResult {
   peakMemoryMiB: { hubApi?: number; hubWorker?: number; benchAfterHttp?: number; bench?: number };
   grouping?: GroupingSizeResult[];
   groupingGrowth?: GroupingGrowth;
+  regroup?: RegroupCostResult;
   fleet?: FleetBenchResult;
   totalSeconds: number;
 }
@@ -153,6 +155,17 @@ function groupingReport(r: BenchResult, grouping: GroupingSizeResult[]): string[
   if (largest) {
     out.push('', `bucket query plan at ${largest.candidates} candidates (median report; scans: ${largest.bucketQuery.scanNodes.join(', ')}):`, largest.bucketQuery.plan);
   }
+  const rg = r.regroup;
+  if (rg) {
+    out.push(
+      '',
+      `Regrouping job (RegroupingService.regroupScope) on one component of ${rg.reports} reports / ${rg.candidates} candidates: ` +
+        `first run ${fmt(rg.firstRunSeconds, 2)} s (${fmt(rg.secondsPer10kReports, 2)} s per 10k reports; moved ${rg.firstRun.moved}, ` +
+        `rewritten ${rg.firstRun.rewritten}), no-op rerun ${fmt(rg.noopRunSeconds, 2)} s`,
+      `reprocess (ReprocessService.run, every component): ${rg.reprocess.reports} reports in ${fmt(rg.reprocess.seconds, 1)} s = ` +
+        `${fmt(rg.reprocess.reportsPerSecond, 0)} reports/s`,
+    );
+  }
   return out;
 }
 
@@ -180,6 +193,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
 
   let http: HttpPipelineResult | undefined;
   let grouping: GroupingSizeResult[] | undefined;
+  let regroup: RegroupCostResult | undefined;
   let afterHttp: ReturnType<MemorySampler['peaks']> = {};
   let postgresUrl: string | undefined;
   if (want('http') || want('grouping')) {
@@ -190,6 +204,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     afterHttp = memory.peaks();
     if (want('grouping')) {
       grouping = await measureGroupingCost(database.url, options.candidateSizes, options.groupingReports, options.seed, teardown);
+      regroup = await measureRegroupCost(database.url, options.regroupReports, options.seed, teardown);
     }
   }
   const fleet = want('fleet') ? await measureFleet(options, teardown, memory) : undefined;
@@ -213,6 +228,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     },
     grouping,
     groupingGrowth: grouping ? growth(grouping) : undefined,
+    regroup,
     fleet,
     totalSeconds: (performance.now() - started) / 1000,
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProblemScrubber } from '../../agent/src/crashes/problem-scrubber';
+import { pairwise } from '../support/grouping-score';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { startTestHub, TestHub } from '../support/test-hub';
 
@@ -44,6 +45,7 @@ function corpusElements(entry: CorpusEntry): Record<string, string> {
   return { type: 'Python3', component: entry.component, executable: '/usr/bin/vzpanel', backtrace: content };
 }
 
+
 /** The elements as the agent would send them in a problem-dir archive (its scrubber, no host values). */
 function scrubbedByAgent(elements: Record<string, string>): Record<string, string> {
   const problem = { location: { kind: 'abrt' as const, path: '/var/spool/abrt/corpus' }, name: 'corpus', elements: new Map(Object.entries(elements)) };
@@ -54,23 +56,6 @@ function scrubbedByAgent(elements: Record<string, string>): Record<string, strin
     if (cleaned !== undefined) out[name] = cleaned;
   }
   return out;
-}
-
-/** Pairwise precision and recall of a clustering against labels. */
-function pairwise(items: Array<{ label: string; cluster: string }>) {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const sameBug = items[i].label === items[j].label;
-      const grouped = items[i].cluster === items[j].cluster;
-      if (sameBug && grouped) tp++;
-      else if (grouped) fp++;
-      else if (sameBug) fn++;
-    }
-  }
-  return { precision: tp / (tp + fp), recall: tp / (tp + fn), tp, fp, fn };
 }
 
 describe('grouping crashes into bug candidates', () => {

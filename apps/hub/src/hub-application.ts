@@ -57,7 +57,7 @@ async function bootstrapAdmin(accounts: AccountsService): Promise<void> {
  * DATABASE_URL the API and the worker must run together.
  */
 export async function startHub(config: HubConfig, roles: HubRoles): Promise<RunningHub> {
-  if (config.database.kind === 'embedded' && !(roles.api && roles.worker)) {
+  if (config.database.kind === 'embedded' && !(roles.api && roles.worker) && !roles.reprocess) {
     throw new Error('HUB_ROLE: the embedded database needs api and worker in one process (HUB_ROLE=all) or a DATABASE_URL');
   }
   const db = await database(config);

@@ -15,6 +15,10 @@ import { ConsoleService } from './console/console.service';
 import { DatabaseModule } from './database/database.module';
 import { CandidateRepository } from './grouping/candidate.repository';
 import { CrashGroupingService } from './grouping/crash-grouping.service';
+import { RegroupProcessor } from './grouping/regroup.processor';
+import { RegroupingRepository } from './grouping/regrouping.repository';
+import { RegroupingService } from './grouping/regrouping.service';
+import { ReprocessService } from './grouping/reprocess.service';
 import { CepProcessingService } from './fleet/cep-processing.service';
 import { CepReportProcessor } from './fleet/cep-report.processor';
 import { CepRetentionService } from './fleet/cep-retention.service';
@@ -68,6 +72,8 @@ import { candidateSearchProvider } from './search/search.providers';
 export interface HubRoles {
   api: boolean;
   worker: boolean;
+  /** The `reprocess` command: regrouping services without job consumers or HTTP. */
+  reprocess?: boolean;
 }
 
 @Module({})
@@ -81,6 +87,8 @@ export class HubModule {
       CrashIdentityRepository,
       CandidateRepository,
       CrashGroupingService,
+      RegroupingRepository,
+      RegroupingService,
       candidateSearchProvider,
       ReportIndexerService,
       HostRepository,
@@ -126,14 +134,16 @@ export class HubModule {
       CepRetentionService,
       FleetRollupRebuildService,
       TicketFilingProcessor,
+      RegroupProcessor,
     ];
+    const reprocess: Provider[] = [ReprocessService, ...(roles.worker ? [] : [CrashProcessingService, CrashLinkService])];
     return {
       module: HubModule,
       imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
       controllers: roles.api
         ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ReportLinksController, MetricsController, QaController, ...accessControllers, ConsoleController, AdminConsoleController, ConsoleAssetsController]
         : [],
-      providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : [])],
+      providers: [...shared, ...(roles.api ? api : []), ...(roles.worker ? worker : []), ...(roles.reprocess ? reprocess : [])],
     };
   }
 }

@@ -28,7 +28,8 @@ export function exactSignature(
   const usesModule = family === 'python' || family === 'anaconda';
   const keys = normalized
     .slice(0, frameCount)
-    .map((f) => (usesModule && f.module ? `${f.function} @ ${f.module}` : f.function));
+    .map((f) => (usesModule && f.module ? `${f.function} @ ${f.module}` : f.function))
+    .map((key, i) => (normalized[i].site ? `${key} +${normalized[i].site}` : key));
   const hash = createHash('sha256').update([family, component, ...keys].join('\n')).digest('hex');
   const title = normalized.slice(0, TITLE_FRAMES).map((f) => f.function);
   return { hash, text: `${component}: ${title.length ? title.join(' | ') : '(no frames)'}` };

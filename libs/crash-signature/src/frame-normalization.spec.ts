@@ -1,5 +1,7 @@
 import { CrashFrame } from './crash-thread';
 import {
+  isShallowStack,
+  mergeRecursion,
   NORMALIZATION_VERSION,
   normalizeFrames,
   normalizeFunctionName,
@@ -102,7 +104,15 @@ describe('normalizeFrames (python)', () => {
     ['/opt/tools/venv/lib/python3.10/site-packages/yaml/reader.py', 'yaml/reader.py'],
     ['/usr/lib/python2.7/site-packages/foo-1.0-py2.7.egg/foo/bar.py', 'foo/bar.py'],
     ['/home/alice/projects/vzstat/collect.py', 'projects/vzstat/collect.py'],
-    ['/usr/bin/vzpkg', 'usr/bin/vzpkg'],
+    ['/usr/bin/vzpkg', 'bin/vzpkg'],
+    ['/usr/local/bin/vzpkg', 'bin/vzpkg'],
+    ['/opt/venv/bin/vzpkg', 'bin/vzpkg'],
+    ['<frozen posixpath>', 'posixpath.py'],
+    ['/usr/lib/python3.11/posixpath.py', 'posixpath.py'],
+    ['<frozen importlib._bootstrap>', 'importlib/_bootstrap.py'],
+    ['/opt/vz/lib/vzpanel/cli.py', 'vzpanel/cli.py'],
+    ['/opt/vz/lib/python3.12/site-packages/vzpanel/cli.py', 'vzpanel/cli.py'],
+    ['/usr/lib/python3/dist-packages/vzpanel/cli.py', 'vzpanel/cli.py'],
   ])('%s → %s', (input, expected) => {
     expect(normalizePythonPath(input)).toBe(expected);
   });
@@ -116,5 +126,59 @@ describe('normalizeFrames (python)', () => {
 });
 
 it('exposes the data version', () => {
-  expect(NORMALIZATION_VERSION).toBe(1);
+  expect(NORMALIZATION_VERSION).toBe(2);
+});
+
+describe('mergeRecursion', () => {
+  const stackOf = (...n: string[]) => n.map((name) => ({ function: name }));
+  it('folds recursion of any period', () => {
+    expect(mergeRecursion(stackOf('f', 'f', 'f', 'main'))).toEqual(stackOf('f', 'main'));
+    expect(mergeRecursion(stackOf('walk', 'visit', 'walk', 'visit', 'walk', 'visit', 'main'))).toEqual(stackOf('visit', 'walk', 'main'));
+    expect(mergeRecursion(stackOf('leaf', 'walk', 'visit', 'walk', 'visit', 'main'))).toEqual(stackOf('leaf', 'walk', 'visit', 'main'));
+    expect(mergeRecursion(stackOf('a', 'b', 'c', 'a', 'b', 'c', 'd'))).toEqual(stackOf('a', 'b', 'c', 'd'));
+  });
+
+  it('gives a stack overflow one order whichever member of the cycle ran out of stack', () => {
+    const overflow = (first: string, second: string) => stackOf(...Array.from({ length: 256 }, (_, i) => (i % 2 ? second : first)));
+    expect(mergeRecursion(overflow('walk', 'visit'))).toEqual(mergeRecursion(overflow('visit', 'walk')));
+  });
+
+  it('folds the same way at any depth, so stack overflows at different depths compare equal', () => {
+    const deep = (n: number) => stackOf('leaf', ...Array.from({ length: n }, (_, i) => (i % 2 ? 'visit' : 'walk')), 'main');
+    expect(mergeRecursion(deep(40))).toEqual(mergeRecursion(deep(252)));
+  });
+
+  it('never folds unknown frames', () => {
+    expect(mergeRecursion(stackOf('??', '??', 'x'))).toHaveLength(3);
+  });
+});
+
+describe('normalizeFrames (C++ and native identity)', () => {
+  it('gives uReport, satyr and gdb spellings of a C++ frame one name', () => {
+    const spellings = ['_ZN6Parser5parseEPKc', 'Parser::parse(char const*)', 'Parser::parse'];
+    expect(new Set(spellings.map((s) => normalizeFrames('core', [{ function: s }])[0].function))).toEqual(new Set(['Parser::parse']));
+  });
+
+  it('marks shared-library frames and names stripped frames by build id and offset', () => {
+    const frames = normalizeFrames('core', [
+      { function: '__strlen_evex', module: 'libc.so.6' },
+      { buildId: 'ff08abb3240c77', buildIdOffset: 0x1537, module: 'vzctl-sim' },
+      { function: 'main', buildId: 'ff08abb3240c77', buildIdOffset: 0x12e1, module: 'vzctl-sim' },
+    ]);
+    expect(frames).toEqual([
+      { function: 'strlen', library: true },
+      { function: 'vzctl-sim@ff08abb3240c+0x1537', unsymbolized: true },
+      { function: 'main' },
+    ]);
+    expect(isShallowStack(frames)).toBe(false);
+  });
+
+  it('keeps the call site in main when the stack has no other program frame', () => {
+    const frames = normalizeFrames('core', [
+      { function: 'strcmp', module: 'libc.so.6' },
+      { function: 'main', buildId: 'ab12ab12ab12ab', buildIdOffset: 0x40, module: 'lto-bin' },
+    ]);
+    expect(isShallowStack(frames)).toBe(true);
+    expect(frames[1]).toEqual({ function: 'main', site: 'ab12ab12ab12+0x40' });
+  });
 });

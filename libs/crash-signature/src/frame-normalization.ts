@@ -1,4 +1,5 @@
 import { CrashFamily, CrashFrame } from './crash-thread';
+import { cxxFunctionName } from './cxx-demangler';
 import data from './data/normalization-v1.json';
 
 /** A frame reduced to what grouping compares. `function` is `??` when unknown. */
@@ -6,6 +7,15 @@ export interface NormalizedFrame {
   function: string;
   /** Python/anaconda: install-prefix-free source path; kernel: module name; otherwise absent. */
   module?: string;
+  /** Native frame in a shared library: it says where the crash happened, not which caller's bug it is. */
+  library?: true;
+  /** A stripped frame named by its build id and offset: equal only to the same build's same spot. */
+  unsymbolized?: true;
+  /**
+   * Build id + offset of a generic program frame (`main`) in a stack with no other program frame
+   * (LTO, inlining): the call site inside it is the only evidence that tells two such bugs apart.
+   */
+  site?: string;
 }
 
 export const UNKNOWN_FUNCTION = '??';
@@ -22,6 +32,10 @@ const cpuVariantPattern = new RegExp(`^__(.+?)((?:_(?:${data.cpuVariantSuffixes.
 const compilerSuffixPattern = new RegExp(data.compilerSuffixes.join('|'), 'g');
 const pythonPrefixPatterns = data.pythonPrefixes.map((p) => new RegExp(p));
 const symbolVersionPattern = new RegExp(data.symbolVersionSuffix);
+const pythonFrozenModule = new RegExp(data.pythonFrozenModule);
+const pythonEntryScript = new RegExp(data.pythonEntryScript);
+const sharedLibraryPattern = new RegExp(data.sharedLibraryPattern);
+const genericFunctions = new Set(data.genericFunctions);
 
 /** Native (gdb/core/xorg) function-name cleanup, independent of position in the stack. */
 export function normalizeFunctionName(name: string): string {
@@ -33,11 +47,15 @@ export function normalizeFunctionName(name: string): string {
   result = result.replace(compilerSuffixPattern, '');
   const variant = cpuVariantPattern.exec(result);
   if (variant && cpuVariantFunctions.has(variant[1])) result = variant[1];
-  return result;
+  return cxxFunctionName(result);
 }
 
 /** Strips interpreter, site-packages, venv and home prefixes so installs on different hosts compare equal. */
 export function normalizePythonPath(file: string): string {
+  const frozen = pythonFrozenModule.exec(file);
+  if (frozen) return `${frozen[1].replace(/\./g, '/')}.py`;
+  const script = pythonEntryScript.exec(file);
+  if (script) return `bin/${script[1]}`;
   for (const pattern of pythonPrefixPatterns) {
     if (pattern.test(file)) return file.replace(pattern, '');
   }
@@ -51,31 +69,74 @@ export function normalizeFrames(family: CrashFamily, frames: CrashFrame[]): Norm
     case 'python':
     case 'anaconda':
       return trimUnknown(
-        frames.map((f) => ({
-          function: f.function || UNKNOWN_FUNCTION,
-          ...(f.file ? { module: normalizePythonPath(f.file) } : {}),
-        })),
+        mergeRecursion(
+          frames.map((f) => ({
+            function: f.function || UNKNOWN_FUNCTION,
+            ...(f.file ? { module: normalizePythonPath(f.file) } : {}),
+          })),
+        ),
       );
     case 'java':
     case 'ruby':
       return trimUnknown(mergeRecursion(frames.map((f) => ({ function: f.function || UNKNOWN_FUNCTION }))));
     case 'core':
     case 'xorg':
-      return trimUnknown(mergeRecursion(normalizeNative(frames)));
+      return markShallowSites(trimUnknown(mergeRecursion(normalizeNative(frames))));
   }
 }
 
+interface NativeFrame {
+  frame: NormalizedFrame;
+  raw: CrashFrame;
+}
+
 function normalizeNative(frames: CrashFrame[]): NormalizedFrame[] {
-  const names = frames.map((f) => (f.function ? normalizeFunctionName(f.function) : UNKNOWN_FUNCTION));
+  const named: NativeFrame[] = frames.map((raw) => ({ raw, frame: nativeFrame(raw) }));
   // Exit/abort/assert machinery sits between the crash reporter and the real bug: cut at the outermost one.
   let cut = -1;
-  names.forEach((name, i) => {
-    if (exitFrames.has(name) || removableWithAbove.has(name)) cut = i;
+  named.forEach(({ frame }, i) => {
+    if (exitFrames.has(frame.function) || removableWithAbove.has(frame.function)) cut = i;
   });
-  return names
+  return named
     .slice(cut + 1)
-    .filter((name) => !removable.has(name))
-    .map((name) => ({ function: name }));
+    .filter(({ frame }) => !removable.has(frame.function))
+    .map(({ frame, raw }) => (genericFunctions.has(frame.function) && raw.buildId && raw.buildIdOffset !== undefined
+      ? { ...frame, site: buildSpot(raw.buildId, raw.buildIdOffset) }
+      : frame));
+}
+
+function nativeFrame(raw: CrashFrame): NormalizedFrame {
+  const library = raw.module !== undefined && sharedLibraryPattern.test(raw.module) ? { library: true as const } : {};
+  if (raw.function) return { function: normalizeFunctionName(raw.function), ...library };
+  if (raw.buildId && raw.buildIdOffset !== undefined) {
+    // Stripped: the spot in this build is all that identifies the frame, and it is enough within one build.
+    return { function: `${raw.module ?? '?'}@${buildSpot(raw.buildId, raw.buildIdOffset)}`, unsymbolized: true, ...library };
+  }
+  return { function: UNKNOWN_FUNCTION, ...library };
+}
+
+function buildSpot(buildId: string, offset: number): string {
+  return `${buildId.slice(0, 12)}+0x${offset.toString(16)}`;
+}
+
+/** Whether a frame is evidence about the program's own code (not a library, not generic, known). */
+export function isProgramFrame(frame: NormalizedFrame): boolean {
+  return !frame.library && frame.function !== UNKNOWN_FUNCTION && !genericFunctions.has(frame.function);
+}
+
+/** A stack whose frames are only library or generic frames: it cannot tell two callers apart by name. */
+export function isShallowStack(frames: NormalizedFrame[]): boolean {
+  return !frames.some(isProgramFrame);
+}
+
+/** Call sites stay only where they are the evidence: on the generic frames of a shallow stack. */
+function markShallowSites(frames: NormalizedFrame[]): NormalizedFrame[] {
+  const shallow = isShallowStack(frames);
+  return frames.map((f) => {
+    if (f.site === undefined || shallow) return f;
+    const { site: _site, ...rest } = f;
+    return rest;
+  });
 }
 
 function normalizeKernel(frames: CrashFrame[]): NormalizedFrame[] {
@@ -89,10 +150,36 @@ function normalizeKernel(frames: CrashFrame[]): NormalizedFrame[] {
   return result;
 }
 
-function mergeRecursion(frames: NormalizedFrame[]): NormalizedFrame[] {
-  return frames.filter(
-    (f, i) => i === 0 || f.function === UNKNOWN_FUNCTION || f.function !== frames[i - 1].function,
-  );
+const sameFrame = (a: NormalizedFrame, b: NormalizedFrame) =>
+  a.function !== UNKNOWN_FUNCTION && a.function === b.function && a.module === b.module;
+
+/**
+ * Folds recursion of any period up to maxRecursionPeriod: `f|f|f` becomes `f` and mutual recursion
+ * `walk|visit|walk|visit|main` becomes `walk|visit|main`, so the depth of a recursion is not part of the bug.
+ * A cycle repeated from the crash site on (a stack overflow) starts at whichever member ran out of stack,
+ * so it is rotated to one canonical order.
+ */
+export function mergeRecursion(frames: NormalizedFrame[]): NormalizedFrame[] {
+  const result = [...frames];
+  let topCycle = 0;
+  for (let period = 1; period <= data.maxRecursionPeriod; period++) {
+    for (let i = 0; i + 2 * period <= result.length; ) {
+      let repeats = true;
+      for (let k = 0; k < period && repeats; k++) repeats = sameFrame(result[i + k], result[i + period + k]);
+      if (repeats) {
+        result.splice(i + period, period);
+        if (i === 0 && !topCycle) topCycle = period;
+      } else i++;
+    }
+  }
+  if (topCycle > 1) result.splice(0, topCycle, ...canonicalRotation(result.slice(0, topCycle)));
+  return result;
+}
+
+function canonicalRotation(cycle: NormalizedFrame[]): NormalizedFrame[] {
+  const key = (c: NormalizedFrame[]) => c.map((f) => `${f.function}\u0000${f.module ?? ''}`).join('\u0001');
+  const rotations = cycle.map((_, r) => [...cycle.slice(r), ...cycle.slice(0, r)]);
+  return rotations.reduce((best, c) => (key(c) < key(best) ? c : best));
 }
 
 function trimUnknown(frames: NormalizedFrame[]): NormalizedFrame[] {

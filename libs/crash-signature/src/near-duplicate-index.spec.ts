@@ -1,5 +1,5 @@
 import { NormalizedFrame } from './frame-normalization';
-import { bucketKeys, chooseCandidate, MAX_EXEMPLARS, NearDuplicateIndex } from './near-duplicate-index';
+import { bucketKeys, chooseCandidate, compareMatches, MAX_EXEMPLARS, NearDuplicateIndex, rankCandidates } from './near-duplicate-index';
 
 const stack = (...names: string[]): NormalizedFrame[] => names.map((name) => ({ function: name }));
 
@@ -20,8 +20,9 @@ describe('chooseCandidate', () => {
       { id: 'far', exemplars: [stack('a', 'b', 'x', 'y', 'e')] },
       { id: 'near', exemplars: [stack('z', 'z', 'z'), stack('a', 'b', 'c', 'd')] },
     ]);
-    // one frame missing of five costs half a substitution
-    expect(result).toEqual({ id: 'near', distance: 0.1, exemplarIndex: 1 });
+    // the fifth frame missing costs half a substitution at its weight 0.7, of a total weight 4.7
+    expect(result).toMatchObject({ id: 'near', exemplarIndex: 1, sharedFunctions: 4 });
+    expect(result?.distance).toBeCloseTo(0.35 / 4.7);
   });
 
   it('keeps the first on ties and returns null above the threshold', () => {
@@ -31,7 +32,9 @@ describe('chooseCandidate', () => {
     ]);
     expect(result?.id).toBe('first');
     expect(chooseCandidate(frames, [{ id: 'x', exemplars: [stack('a', 'q', 'r', 's', 't')] }])).toBeNull();
-    expect(chooseCandidate(frames, [{ id: 'x', exemplars: [stack('a', 'b', 'c', 'q', 'r')] }], 0.5)?.id).toBe('x');
+    expect(chooseCandidate(frames, [{ id: 'x', exemplars: [stack('a', 'b', 'c', 'd', 'e', 'q')] }])?.id).toBe('x');
+    // A replaced frame near the crash site keeps the stacks apart whatever the relative threshold.
+    expect(chooseCandidate(frames, [{ id: 'x', exemplars: [stack('a', 'b', 'q', 'd', 'e')] }], 0.5)).toBeNull();
     expect(chooseCandidate(frames, [])).toBeNull();
   });
 });
@@ -88,6 +91,46 @@ describe('NearDuplicateIndex', () => {
     index.add(report('a', 'b', 'c', 'd', 'e', 'f', 'g', 'x', 'y', 'z'));
     const decision = index.add(report('a', 'b', 'c', 'd', 'e', 'f', 'p', 'x', 'y', 'z'));
     expect(decision).toMatchObject({ candidateId: 'candidate-1', method: 'near-duplicate', matchedExemplar: 1 });
-    expect(decision.distance).toBeCloseTo(0.1);
+    expect(decision.distance).toBeGreaterThan(0);
+    expect(decision.distance).toBeLessThanOrEqual(0.3);
+  });
+});
+
+describe('rankCandidates', () => {
+  const frames = stack('a', 'b', 'c', 'd');
+
+  it('breaks ties by shared functions, then creation order, then id, whatever order the candidates come in', () => {
+    const tied = [
+      { id: 'c-9', order: 2, exemplars: [stack('a', 'b', 'c')] },
+      { id: 'c-1', order: 3, exemplars: [stack('a', 'b', 'c')] },
+      { id: 'c-5', order: 1, exemplars: [stack('a', 'b', 'c')] },
+    ];
+    expect(rankCandidates(frames, tied).match?.id).toBe('c-5');
+    expect(rankCandidates(frames, [...tied].reverse()).match?.id).toBe('c-5');
+    const unordered = tied.map(({ id, exemplars }) => ({ id, exemplars }));
+    expect(rankCandidates(frames, unordered).match?.id).toBe('c-1');
+    expect(rankCandidates(frames, [...unordered].reverse()).match?.id).toBe('c-1');
+  });
+
+  it('names the nearest candidate and why it was not joined', () => {
+    const { match, nearest } = rankCandidates(frames, [
+      { id: 'far', exemplars: [stack('x', 'y', 'z')] },
+      { id: 'close', exemplars: [stack('a', 'q', 'c', 'd')] },
+    ]);
+    expect(match).toBeNull();
+    expect(nearest).toMatchObject({ id: 'close', rejected: 'different-frames-near-crash-site', sharedFunctions: 3 });
+    expect(nearest!.distance).toBeCloseTo(0.25);
+  });
+
+  it('lets a shallow stack (only library frames) join by exact match only', () => {
+    const lib = (name: string) => ({ function: name, library: true as const });
+    const { match, nearest } = rankCandidates([lib('strcmp')], [{ id: 'c', exemplars: [[lib('strcmp'), { function: 'parse' }]] }]);
+    expect(match).toBeNull();
+    expect(nearest?.rejected).toBe('shallow-stack');
+  });
+
+  it('orders matches by distance before anything else', () => {
+    const base = { exemplarIndex: 0, cost: 0, sharedFunctions: 0 };
+    expect(compareMatches({ ...base, id: 'b', distance: 0.1 }, { ...base, id: 'a', distance: 0.2, sharedFunctions: 9 })).toBeLessThan(0);
   });
 });

@@ -1,11 +1,11 @@
 import { exactSignature } from './crash-signature';
 import { CrashFamily } from './crash-thread';
 import data from './data/normalization-v1.json';
-import { frameDistance } from './frame-distance';
-import { NormalizedFrame, UNKNOWN_FUNCTION } from './frame-normalization';
+import { mayJoinByDistance, StackDistance, stackDistance, withinCut } from './frame-distance';
+import { isShallowStack, NormalizedFrame, UNKNOWN_FUNCTION } from './frame-normalization';
 
-/** abrt's BACKTRACE_DUP_THRESHOLD and FAF's dendrogram cut level. */
-export const NEAR_DUPLICATE_THRESHOLD = 0.3;
+/** abrt's BACKTRACE_DUP_THRESHOLD and FAF's dendrogram cut level; the data file keeps the rule. */
+export const NEAR_DUPLICATE_THRESHOLD: number = data.distance.threshold;
 export const MAX_EXEMPLARS = 5;
 const BUCKET_FRAMES = 16;
 
@@ -14,30 +14,95 @@ const genericFunctions = new Set(data.genericFunctions);
 export interface ClusterCandidate {
   id: string;
   exemplars: NormalizedFrame[][];
+  /** Creation order (earlier = smaller); breaks ties between equally near candidates. */
+  order?: number;
 }
 
 export interface CandidateMatch {
   id: string;
   distance: number;
+  /** Absolute weighted cost (see stackDistance). */
+  cost: number;
   exemplarIndex: number;
+  /** Distinct function names the report shares with the matched exemplar. */
+  sharedFunctions: number;
 }
 
-/** Nearest candidate by its closest exemplar, within `threshold`; ties keep the earlier candidate/exemplar. */
+export type RejectionReason = 'shallow-stack' | 'no-shared-program-frame' | 'above-threshold' | 'different-frames-near-crash-site' | 'above-max-cost';
+
+export interface CandidateRanking {
+  /** The candidate the report joins, or null. */
+  match: CandidateMatch | null;
+  /** The nearest candidate whatever the cut (for a new candidate's explanation), and why it was not joined. */
+  nearest: (CandidateMatch & { rejected?: RejectionReason }) | null;
+}
+
+function sharedFunctionCount(a: NormalizedFrame[], b: NormalizedFrame[]): number {
+  const names = new Set(b.map((f) => f.function));
+  return new Set(a.map((f) => f.function).filter((n) => n !== UNKNOWN_FUNCTION && names.has(n))).size;
+}
+
+/** Stable order: distance, then cost, then more shared functions, then the older candidate, then id. */
+export function compareMatches(a: CandidateMatch & { order?: number }, b: CandidateMatch & { order?: number }): number {
+  return (
+    a.distance - b.distance ||
+    a.cost - b.cost ||
+    b.sharedFunctions - a.sharedFunctions ||
+    (a.order ?? 0) - (b.order ?? 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) ||
+    a.exemplarIndex - b.exemplarIndex
+  );
+}
+
+function rejection(frames: NormalizedFrame[], exemplar: NormalizedFrame[], d: StackDistance, threshold: number): RejectionReason | undefined {
+  if (isShallowStack(frames) || isShallowStack(exemplar)) return 'shallow-stack';
+  if (!mayJoinByDistance(frames, exemplar)) return 'no-shared-program-frame';
+  if (d.distance > threshold) return 'above-threshold';
+  if (d.nearConflict) return 'different-frames-near-crash-site';
+  if (!withinCut(d, threshold)) return 'above-max-cost';
+  return undefined;
+}
+
+function withoutOrder<T extends { order?: number }>(m: T | null): Omit<T, 'order'> | null {
+  if (!m) return null;
+  const { order: _order, ...rest } = m;
+  return rest;
+}
+
+/** Ranks every exemplar of every candidate; the best one within the decision rule is the match. */
+export function rankCandidates(
+  frames: NormalizedFrame[],
+  candidates: ClusterCandidate[],
+  threshold = NEAR_DUPLICATE_THRESHOLD,
+): CandidateRanking {
+  let match: (CandidateMatch & { order?: number }) | null = null;
+  let nearest: (CandidateMatch & { order?: number; rejected?: RejectionReason }) | null = null;
+  for (const candidate of candidates) {
+    for (const [exemplarIndex, exemplar] of candidate.exemplars.entries()) {
+      const d = stackDistance(frames, exemplar);
+      const entry = {
+        id: candidate.id,
+        distance: d.distance,
+        cost: d.cost,
+        exemplarIndex,
+        sharedFunctions: sharedFunctionCount(frames, exemplar),
+        order: candidate.order,
+      };
+      const rejected = rejection(frames, exemplar, d, threshold);
+      if (!rejected && (match === null || compareMatches(entry, match) < 0)) match = entry;
+      if (nearest === null || compareMatches(entry, nearest) < 0) nearest = { ...entry, ...(rejected ? { rejected } : {}) };
+    }
+  }
+  return { match: withoutOrder(match), nearest: withoutOrder(nearest) };
+}
+
+/** Nearest candidate within the decision rule, ties broken by compareMatches; null when none qualifies. */
 export function chooseCandidate(
   frames: NormalizedFrame[],
   candidates: ClusterCandidate[],
   threshold = NEAR_DUPLICATE_THRESHOLD,
 ): CandidateMatch | null {
-  let best: CandidateMatch | null = null;
-  for (const candidate of candidates) {
-    candidate.exemplars.forEach((exemplar, exemplarIndex) => {
-      const distance = frameDistance(frames, exemplar);
-      if (distance <= threshold && (best === null || distance < best.distance)) {
-        best = { id: candidate.id, distance, exemplarIndex };
-      }
-    });
-  }
-  return best;
+  return rankCandidates(frames, candidates, threshold).match;
 }
 
 /**

@@ -5,12 +5,14 @@ export const QUEUES = {
   reports: 'reports',
   // Jira calls wait on Jira, never on crash processing, and the other way round.
   jira: 'jira',
+  regrouping: 'regrouping',
 } as const;
 
 export const JOBS = {
   processCrashReport: 'process-crash-report',
   processCepReport: 'process-cep-report',
   fileJiraTicket: 'file-jira-ticket',
+  regroupComponent: 'regroup-component',
 } as const;
 
 /** Which job processes each kind of stored report. */
@@ -37,6 +39,15 @@ export type JobData = ReportJobData | TicketJobData;
 /** Bull job id: the stored row the job works on. */
 export function jobKeyOf(data: JobData): string {
   return 'reportId' in data ? data.reportId : `filing-${data.filingId}`;
+}
+
+/**
+ * Regroup one family+component after `reportId` brought a better exemplar (or new symbols) to it.
+ * Its job id is the triggering report's, so a report stored while a regroup runs still gets a later run.
+ */
+export interface RegroupJobData extends ReportJobData {
+  family: string;
+  component: string;
 }
 
 /**

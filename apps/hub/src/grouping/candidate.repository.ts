@@ -11,6 +11,8 @@ import { insertCandidateHosts, syncCrashHardware } from '../../../../libs/storag
 export interface BucketHit {
   id: string;
   exemplars: CandidateExemplar[];
+  /** Creation time in ms: the stable tie-break between equally near candidates. */
+  order: number;
 }
 
 /** SQL behind grouping; every method runs on the caller's transaction manager. */
@@ -51,8 +53,8 @@ export class CandidateRepository {
    */
   async bucketHits(m: EntityManager, family: string, component: string, keys: string[], limit: number, perKey: number): Promise<BucketHit[]> {
     if (!keys.length) return [];
-    const rows: Array<{ id: string; exemplars: CandidateExemplar[] }> = await m.query(
-      `SELECT c.id, c.exemplars
+    const rows: Array<{ id: string; exemplars: CandidateExemplar[]; created: string }> = await m.query(
+      `SELECT c.id, c.exemplars, (extract(epoch FROM c.created_at) * 1000)::float8 AS created
          FROM (SELECT p.candidate_id, count(*) AS shared
                  FROM unnest($3::text[]) AS k(fn)
                  CROSS JOIN LATERAL (
@@ -61,13 +63,13 @@ export class CandidateRepository {
                     ORDER BY created_at DESC
                     LIMIT $5) p
                 GROUP BY p.candidate_id
-                ORDER BY shared DESC
+                ORDER BY shared DESC, p.candidate_id
                 LIMIT $4) b
          JOIN bug_candidate c ON c.id = b.candidate_id AND c.merged_into_id IS NULL
-        ORDER BY b.shared DESC`,
+        ORDER BY b.shared DESC, c.created_at, c.id`,
       [family, component, keys, limit, perKey],
     );
-    return rows;
+    return rows.map((r) => ({ id: r.id, exemplars: r.exemplars, order: Number(r.created) }));
   }
 
   async lookupSymbols(m: EntityManager, keys: Array<{ buildId: string; offset: number }>): Promise<CoreSymbol[]> {
@@ -81,13 +83,15 @@ export class CandidateRepository {
     return rows.map((r) => ({ buildId: r.build_id, offset: Number(r.build_id_offset), functionName: r.function_name }));
   }
 
-  async saveSymbols(m: EntityManager, symbols: CoreSymbol[]): Promise<void> {
-    if (!symbols.length) return;
-    await m.query(
+  /** Returns how many symbols were new. */
+  async saveSymbols(m: EntityManager, symbols: CoreSymbol[]): Promise<number> {
+    if (!symbols.length) return 0;
+    const inserted: unknown[] = await m.query(
       `INSERT INTO core_symbol (build_id, build_id_offset, function_name)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING RETURNING 1`,
       [symbols.map((s) => s.buildId), symbols.map((s) => s.offset), symbols.map((s) => s.functionName)],
     );
+    return inserted.length;
   }
 
   async createCandidate(

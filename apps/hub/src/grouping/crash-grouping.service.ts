@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { HubConfig } from '../../../../libs/config/src';
@@ -6,16 +6,19 @@ import type { CrashInput } from '../../../../libs/crash-reports/src/crash-input'
 import {
   applySymbols,
   bucketKeys,
+  CrashFamily,
   CrashFrame,
-  chooseCandidate,
   exactSignature,
+  isShallowStack,
   NORMALIZATION_VERSION,
   NormalizedFrame,
   normalizeFrames,
+  rankCandidates,
   symbolsOf,
   unnamedFrameKeys,
 } from '../../../../libs/crash-signature/src';
-import { BugCandidateEntity, CrashReportEntity, GroupingExplanation, GroupingRuleEntity } from '../../../../libs/storage/src/entities';
+import { JobQueue, JOBS, QUEUES, RegroupJobData } from '../../../../libs/queue/src';
+import { BugCandidateEntity, CrashReportEntity, GroupingExplanation, GroupingInput, GroupingRuleEntity } from '../../../../libs/storage/src/entities';
 import { AuditTrail } from '../access/audit-trail.service';
 import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
@@ -46,40 +49,71 @@ export interface ReportContext {
  */
 @Injectable()
 export class CrashGroupingService {
+  private readonly logger = new Logger(CrashGroupingService.name);
+
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly candidates: CandidateRepository,
     private readonly indexer: ReportIndexerService,
     private readonly audit: AuditTrail,
+    private readonly queue: JobQueue,
   ) {}
+
+  /** What a crash is keyed by when it has no frames. */
+  static fallbackKey(input: CrashInput): string {
+    return input.crash.exceptionName ?? (input.crash.signal !== undefined ? `signal ${input.crash.signal}` : input.reason ?? 'unknown');
+  }
 
   /** Stack used for signatures; a crash without frames is keyed by what else identifies it. */
   static signatureFrames(input: CrashInput, rawFrames: CrashFrame[] = input.crash.frames): NormalizedFrame[] {
-    const frames = normalizeFrames(input.crash.family, rawFrames);
-    if (frames.length) return frames;
-    const key = input.crash.exceptionName ?? (input.crash.signal !== undefined ? `signal ${input.crash.signal}` : input.reason);
-    return [{ function: `<no frames: ${key ?? 'unknown'}>` }];
+    return CrashGroupingService.framesOf(input.crash.family, rawFrames, CrashGroupingService.fallbackKey(input));
   }
 
-  /** Core frames of stripped builds get names that sibling reports of the same build taught. */
-  private async symbolize(m: EntityManager, input: CrashInput): Promise<CrashFrame[]> {
-    if (input.crash.family !== 'core') return input.crash.frames;
-    await this.candidates.saveSymbols(m, symbolsOf(input.crash.frames));
-    const known = await this.candidates.lookupSymbols(m, unnamedFrameKeys(input.crash.frames));
-    return applySymbols(input.crash.frames, known);
+  static framesOf(family: CrashFamily, rawFrames: CrashFrame[], fallbackKey: string): NormalizedFrame[] {
+    const frames = normalizeFrames(family, rawFrames);
+    return frames.length ? frames : [{ function: `<no frames: ${fallbackKey}>` }];
+  }
+
+  /**
+   * Core frames of stripped builds get names that sibling reports of the same build taught.
+   * `taught`: this report brought symbols not known before, which may name frames of earlier stripped reports.
+   */
+  private async symbolize(m: EntityManager, input: CrashInput): Promise<{ frames: CrashFrame[]; taught: boolean }> {
+    if (input.crash.family !== 'core') return { frames: input.crash.frames, taught: false };
+    const taught = (await this.candidates.saveSymbols(m, symbolsOf(input.crash.frames))) > 0;
+    return { frames: await this.nameFrames(m, input.crash.frames), taught };
+  }
+
+  /** Names unnamed frames from symbols known for their build. */
+  private async nameFrames(m: EntityManager, frames: CrashFrame[]): Promise<CrashFrame[]> {
+    return applySymbols(frames, await this.candidates.lookupSymbols(m, unnamedFrameKeys(frames)));
+  }
+
+  /** Why a stack can only match narrowly, for the explanation. */
+  static narrowMatchNote(frames: NormalizedFrame[]): string | undefined {
+    if (frames.some((f) => f.unsymbolized)) {
+      return 'stripped build without a symbolised sibling yet: its own frames are keyed by build id + offset, so it joins only the same build crashing at the same spots; regrouped when a symbolised sibling arrives';
+    }
+    if (isShallowStack(frames)) {
+      return 'only library or generic frames: joins a candidate by exact signature only (call sites in main are part of it), never by distance';
+    }
+    return undefined;
   }
 
   /** Groups and stores one report inside the caller's transaction. */
   async groupAndStore(m: EntityManager, input: CrashInput, report: ReportContext): Promise<{ candidateId: string; grouping: GroupingExplanation }> {
     const { family } = input.crash;
-    const frames = CrashGroupingService.signatureFrames(input, await this.symbolize(m, input));
+    const symbolized = await this.symbolize(m, input);
+    const frames = CrashGroupingService.signatureFrames(input, symbolized.frames);
     const signature = exactSignature(family, input.component, frames);
     const keys = bucketKeys(frames);
     await this.candidates.lockComponent(m, family, input.component);
 
     let candidateId: string;
     let grouping: GroupingExplanation;
+    // A new candidate, a new exemplar or new symbols may be the better exemplar that earlier reports lacked.
+    let regroup = symbolized.taught;
     const exact = await this.candidates.candidateForSignature(m, signature.hash);
     if (exact) {
       candidateId = await this.candidates.resolveMerged(m, exact.candidateId);
@@ -90,11 +124,12 @@ export class CrashGroupingService {
       };
     } else {
       const hits = await this.candidates.bucketHits(m, family, input.component, keys, MAX_COMPARED_CANDIDATES, POSTINGS_PER_KEY);
-      const nearest = chooseCandidate(
+      const ranking = rankCandidates(
         frames,
-        hits.map((h) => ({ id: h.id, exemplars: h.exemplars.map((e) => e.frames) })),
+        hits.map((h) => ({ id: h.id, order: h.order, exemplars: h.exemplars.map((e) => e.frames) })),
         this.config.grouping.threshold,
       );
+      const nearest = ranking.match;
       if (nearest) {
         candidateId = nearest.id;
         const hit = hits.find((h) => h.id === nearest.id)!;
@@ -107,6 +142,7 @@ export class CrashGroupingService {
         };
         if (nearest.distance > 0) {
           await this.candidates.addExemplar(m, candidateId, { reportId: report.id, frames }, MAX_EXEMPLARS);
+          regroup = true;
         }
         await this.candidates.addBuckets(m, candidateId, family, input.component, keys);
       } else {
@@ -120,12 +156,32 @@ export class CrashGroupingService {
           firstSeen: report.crashedAt,
           lastSeen: report.crashedAt,
         });
-        grouping = { method: 'new-candidate', normalizationVersion: NORMALIZATION_VERSION };
+        const closest = ranking.nearest;
+        grouping = {
+          method: 'new-candidate',
+          normalizationVersion: NORMALIZATION_VERSION,
+          threshold: this.config.grouping.threshold,
+          ...(closest
+            ? {
+                nearestCandidateId: closest.id,
+                distance: Number(closest.distance.toFixed(4)),
+                nearestReportId: hits.find((h) => h.id === closest.id)!.exemplars[closest.exemplarIndex]?.reportId,
+                ...(closest.rejected ? { rejected: closest.rejected } : {}),
+              }
+            : {}),
+        };
+        regroup = true;
         await this.candidates.addBuckets(m, candidateId, family, input.component, keys);
       }
       // The next report with this exact stack is an exact hit.
       await this.candidates.pointSignature(m, signature.hash, candidateId, 'first-report');
     }
+    const note = CrashGroupingService.narrowMatchNote(frames);
+    if (note) grouping.note = note;
+    const groupingInput: GroupingInput = {
+      frames: input.crash.frames as unknown as GroupingInput['frames'],
+      fallbackKey: CrashGroupingService.fallbackKey(input),
+    };
 
     const entity: CrashReportEntity = Object.assign(new CrashReportEntity(), {
       id: report.id,
@@ -154,12 +210,24 @@ export class CrashGroupingService {
       labels: report.labels,
       occurrences: input.occurrences,
       grouping,
+      groupingInput,
       hardware: input.hardware,
     });
     // Counted first: that creates the host's candidate_host row, to which storing adds the crash's hardware.
     await this.candidates.countReport(m, candidateId, report.crashedAt, input.occurrences, report.hostKey);
     await this.candidates.insertReport(m, entity);
+    // The job takes the component lock this transaction holds, so it sees this report once committed.
+    if (regroup) await this.requestRegroup({ reportId: report.id, family, component: input.component });
     return { candidateId, grouping };
+  }
+
+  /** A lost trigger only delays regrouping (the next trigger or `reprocess` catches up): never fail the report for it. */
+  private async requestRegroup(data: RegroupJobData): Promise<void> {
+    try {
+      await this.queue.enqueue(QUEUES.regrouping, JOBS.regroupComponent, data);
+    } catch (error) {
+      this.logger.warn({ msg: 'regroup not enqueued', ...data, error: String(error) });
+    }
   }
 
   /** QA: fold `sourceId` into `targetId`; later reports matching the source follow the merge. */

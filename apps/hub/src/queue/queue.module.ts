@@ -28,14 +28,17 @@ export class QueueModule {
           // A killed worker's job goes back to waiting once its lock lapses.
           settings: { lockDuration: config.jobs.lockMs, stalledInterval: config.jobs.lockMs, maxStalledCount: 3 },
         }),
-        BullModule.registerQueue({ name: QUEUES.reports }, { name: QUEUES.jira }),
+        BullModule.registerQueue({ name: QUEUES.reports }, { name: QUEUES.jira }, { name: QUEUES.regrouping }),
       ],
       providers: [
         {
           provide: JobQueue,
-          inject: [getQueueToken(QUEUES.reports), getQueueToken(QUEUES.jira)],
-          useFactory: (reports: Queue, jira: Queue) =>
-            new BullJobQueue({ [QUEUES.reports]: reports, [QUEUES.jira]: jira }, { attempts, backoffMs, concurrency }),
+          inject: [getQueueToken(QUEUES.reports), getQueueToken(QUEUES.jira), getQueueToken(QUEUES.regrouping)],
+          useFactory: (reports: Queue, jira: Queue, regrouping: Queue) =>
+            new BullJobQueue(
+              { [QUEUES.reports]: reports, [QUEUES.jira]: jira, [QUEUES.regrouping]: regrouping },
+              { attempts, backoffMs, concurrency },
+            ),
         },
       ],
       exports: [JobQueue],

@@ -11,6 +11,19 @@ export interface GroupingExplanation {
   via?: string;
   threshold?: number;
   normalizationVersion: number;
+  /** new-candidate: the nearest candidate compared, its distance, and why it was not joined. */
+  nearestCandidateId?: string;
+  rejected?: string;
+  /** Why the stack can only match narrowly (a stripped build, a stack of library frames only). */
+  note?: string;
+  /** Set by the regrouping job when it moved the report or rewrote its signature. */
+  regrouped?: { at: string; from: string; reason: 'better-exemplar' | 'reprocess'; job?: string };
+}
+
+/** What grouping needs to redo its decision later: the crash thread as parsed, and the key of a frameless crash. */
+export interface GroupingInput {
+  frames: Array<Record<string, unknown>>;
+  fallbackKey: string;
 }
 
 /** A processed crash report: what was parsed out of its raw upload. */
@@ -106,6 +119,10 @@ export class CrashReportEntity {
 
   @Column('jsonb')
   grouping!: GroupingExplanation;
+
+  /** Raw crash thread kept for regrouping (symbols learnt later, normalization data changes); null before v2. */
+  @Column('jsonb', { name: 'grouping_input', nullable: true })
+  groupingInput!: GroupingInput | null;
 
   /** Hardware facts found in the crash itself (cpuinfo, DMI, oops "Hardware name"). */
   @Column('jsonb', { default: () => `'{}'` })

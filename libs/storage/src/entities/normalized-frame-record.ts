@@ -2,6 +2,9 @@
 export interface NormalizedFrameRecord {
   function: string;
   module?: string;
+  library?: true;
+  unsymbolized?: true;
+  site?: string;
 }
 
 /** A member stack near-duplicates are measured against, with the report it came from. */

@@ -1,0 +1,1 @@
+"""Backup tool simulator for the extended crash corpus."""
