@@ -12,3 +12,5 @@ export * from './anaconda-dump-parser';
 export * from './xorg-backtrace-parser';
 export * from './java-stacktrace-parser';
 export * from './core-symbolization';
+export * from './kernel-log-lines';
+export * from './kernel-signature';

@@ -9,6 +9,7 @@ import {
   CrashFrame,
   chooseCandidate,
   exactSignature,
+  kernelSignature,
   NORMALIZATION_VERSION,
   NormalizedFrame,
   normalizeFrames,
@@ -53,6 +54,7 @@ export class CrashGroupingService {
 
   /** Stack used for signatures; a crash without frames is keyed by what else identifies it. */
   static signatureFrames(input: CrashInput, rawFrames: CrashFrame[] = input.crash.frames): NormalizedFrame[] {
+    if (input.crash.family === 'kerneloops') return kernelSignature(input.crash, input.component).frames;
     const frames = normalizeFrames(input.crash.family, rawFrames);
     if (frames.length) return frames;
     const key = input.crash.exceptionName ?? (input.crash.signal !== undefined ? `signal ${input.crash.signal}` : input.reason);
@@ -71,7 +73,8 @@ export class CrashGroupingService {
   async groupAndStore(m: EntityManager, input: CrashInput, report: ReportContext): Promise<{ candidateId: string; grouping: GroupingExplanation }> {
     const { family } = input.crash;
     const frames = CrashGroupingService.signatureFrames(input, await this.symbolize(m, input));
-    const signature = exactSignature(family, input.component, frames);
+    const signature =
+      family === 'kerneloops' ? kernelSignature(input.crash, input.component).signature : exactSignature(family, input.component, frames);
     const keys = bucketKeys(frames);
     await this.candidates.lockComponent(m, family, input.component);
 

@@ -1,0 +1,23 @@
+#!/bin/busybox sh
+# initramfs /init: trigger the bug named on the kernel command line (kcrash_bug=, kcrash_via=,
+# kcrash_wait= reach init as environment variables), then power off.
+/bin/busybox mkdir -p /bin /proc /sys /dev
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+echo "kcrash: bug=$kcrash_bug via=$kcrash_via"
+if [ "$kcrash_bug" = sysrq ]; then
+	sh -c 'echo c > /proc/sysrq-trigger' &
+else
+	insmod /kcrash.ko bug="$kcrash_bug" via="$kcrash_via" &
+	if [ "$kcrash_via" = proc ]; then
+		# insmod runs in the background: wait for the module's /proc file.
+		n=0
+		while [ ! -e /proc/kcrash ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
+		sh -c "echo $kcrash_bug > /proc/kcrash" &
+	fi
+fi
+sleep "${kcrash_wait:-3}"
+echo "kcrash: done"
+poweroff -f
