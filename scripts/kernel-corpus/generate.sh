@@ -23,7 +23,12 @@ grep -v '^#' "$here/bugs.txt" | while read -r bug function; do
 			[ -s "$log" ] && continue
 			mkdir -p "$out/$flavour"
 			echo "boot $flavour $bug run $run (via $via, smp $smp)"
-			nice "$here/boot.sh" "$work/build-$flavour" "$bug" "$via" "$smp" "$log.tmp"
+			# A boot that never reached the trigger (e.g. an early boot panic of a slow emulated CPU) is retried.
+			for attempt in 1 2 3; do
+				nice "$here/boot.sh" "$work/build-$flavour" "$bug" "$via" "$smp" "$log.tmp"
+				grep -q "kcrash: bug=$bug" "$log.tmp" && break
+				echo "  attempt $attempt did not reach the trigger"
+			done
 			# The serial console writes CRLF line ends; logs are kept as the kernel wrote the text.
 			tr -d '\r' < "$log.tmp" > "$log" && rm -f "$log.tmp"
 		done

@@ -82,12 +82,16 @@ interface KindRule {
   kind: string;
   qualifier?: RegExp;
   site: KernelSiteRule;
+  anywhere: boolean;
 }
-const KIND_RULES: KindRule[] = kindData.kinds.map((k) => ({
+const KIND_RULES: KindRule[] = (
+  kindData.kinds as Array<{ pattern: string; kind: string; qualifier?: string; site: string; anywhere?: boolean }>
+).map((k) => ({
   pattern: new RegExp(k.pattern),
   kind: k.kind,
   ...(k.qualifier ? { qualifier: new RegExp(k.qualifier) } : {}),
   site: k.site as KernelSiteRule,
+  anywhere: k.anywhere === true,
 }));
 
 /** Where a report kind's crash site is: see data/kernel-report-kinds.json. */
@@ -283,10 +287,14 @@ function stripMarkers(line: string, contexts: Array<'irq' | 'nmi' | 'softirq' | 
 }
 
 function classifyReport(lines: string[]): Omit<KernelReport, 'otherReports'> | undefined {
-  for (let i = 0; i < lines.length; i++) {
-    // Old lockdep banners: `[ BUG: bad unlock balance detected! ]`.
-    const line = lines[i].replace(/^\[ (.*?) \]$/, '$1');
-    for (const rule of KIND_RULES) {
+  // Old lockdep banners: `[ BUG: bad unlock balance detected! ]`.
+  const unwrapped = lines.map((line) => line.replace(/^\[ (.*?) \]$/, '$1'));
+  const anywhere = KIND_RULES.filter((rule) => rule.anywhere);
+  const first = unwrapped.findIndex((line) => anywhere.some((rule) => rule.pattern.test(line)));
+  const order = first >= 0 ? [first, ...unwrapped.keys()] : [...unwrapped.keys()];
+  for (const i of order) {
+    const line = unwrapped[i];
+    for (const rule of i === first ? anywhere : KIND_RULES) {
       const match = rule.pattern.exec(line);
       if (!match) continue;
       const groups = match.groups ?? {};
