@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pairwise } from '../support/pairwise-score';
 import { problemDirArchive } from '../support/problem-dir-archive';
 import { startTestHub, TestHub } from '../support/test-hub';
 
@@ -38,23 +39,6 @@ function corpusElements(entry: CorpusEntry): Record<string, string> {
     return { type: 'CCpp', component: entry.component, executable, core_backtrace: content, time: '1700000000' };
   }
   return { type: 'Python3', component: entry.component, executable: '/usr/bin/vzpanel', backtrace: content };
-}
-
-/** Pairwise precision and recall of a clustering against labels. */
-function pairwise(items: Array<{ label: string; cluster: string }>) {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const sameBug = items[i].label === items[j].label;
-      const grouped = items[i].cluster === items[j].cluster;
-      if (sameBug && grouped) tp++;
-      else if (grouped) fp++;
-      else if (sameBug) fn++;
-    }
-  }
-  return { precision: tp / (tp + fp), recall: tp / (tp + fn), tp, fp, fn };
 }
 
 describe('grouping crashes into bug candidates', () => {
