@@ -26,8 +26,13 @@ grep -v '^#' "$here/bugs.txt" | while read -r bug function; do
 			# A boot that never reached the trigger (e.g. an early boot panic of a slow emulated CPU) is retried.
 			for attempt in 1 2 3; do
 				nice "$here/boot.sh" "$work/build-$flavour" "$bug" "$via" "$smp" "$log.tmp"
-				grep -q "kcrash: bug=$bug" "$log.tmp" && break
-				echo "  attempt $attempt did not reach the trigger"
+				# Usable: the trigger was reached and no report came before it (a slow emulated boot can
+				# trip a watchdog or fail the IO-APIC timer check on its own).
+				if grep -q "kcrash: bug=$bug" "$log.tmp" &&
+					! sed -n "1,/kcrash: bug=/p" "$log.tmp" | grep -qE 'BUG:|WARNING:|Kernel panic|INFO: task|rcu: INFO|Oops'; then
+					break
+				fi
+				echo "  attempt $attempt did not reach the trigger cleanly"
 			done
 			# The serial console writes CRLF line ends; logs are kept as the kernel wrote the text.
 			tr -d '\r' < "$log.tmp" > "$log" && rm -f "$log.tmp"

@@ -6,6 +6,18 @@
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+# Short detector timeouts are set only now: set at boot, a slow emulated CPU trips them before the trigger.
+case "$kcrash_bug" in
+	softlockup)
+		echo 2 > /proc/sys/kernel/watchdog_thresh
+		echo 1 > /proc/sys/kernel/softlockup_panic ;;
+	rcustall)
+		echo 3 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
+		echo 1 > /proc/sys/kernel/panic_on_rcu_stall ;;
+	hungtask)
+		echo 4 > /proc/sys/kernel/hung_task_timeout_secs
+		echo 1 > /proc/sys/kernel/hung_task_panic ;;
+esac
 echo "kcrash: bug=$kcrash_bug via=$kcrash_via"
 if [ "$kcrash_bug" = sysrq ]; then
 	sh -c 'echo c > /proc/sysrq-trigger' &

@@ -133,17 +133,15 @@ export function parseKernelOops(text: string): ParsedKernelOops {
   const lines = kernelLogLines(text);
   const reports = splitKernelReports(lines);
   // Text without any start marker (a bare trace, a slab report) is taken whole, as before.
-  const first = reports[0] ?? { lines };
-  const parsed = parseReportLines(first?.lines ?? []);
-  if (first) {
-    const kernelReport = classifyReport(first.lines);
-    if (kernelReport) {
-      parsed.kernelReport = {
-        ...kernelReport,
-        otherReports: reports.length - 1,
-        ...(first.consequence ? { consequence: first.consequence } : {}),
-      };
-    }
+  const first: KernelReportText = reports[0] ?? { lines };
+  const parsed = parseReportLines(first.lines);
+  const kernelReport = classifyReport(first.lines);
+  if (kernelReport) {
+    parsed.kernelReport = {
+      ...kernelReport,
+      otherReports: Math.max(0, reports.length - 1),
+      ...(first.consequence ? { consequence: first.consequence } : {}),
+    };
   }
   return parsed;
 }
