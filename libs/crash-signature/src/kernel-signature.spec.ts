@@ -11,6 +11,8 @@ const REGS = [
 const TASK_TAIL = [' vfs_write+0xc7/0x3f0', ' ksys_write+0x6b/0xf0', ' do_syscall_64+0x5d/0x90', ' entry_SYSCALL_64_after_hwframe+0x6e/0xd8', ' </TASK>'];
 const cpu = (n = 0, pid = 4242, comm = 'vzctl') =>
   `CPU: ${n} PID: ${pid} Comm: ${comm} Tainted: G           OE      6.1.0-57-amd64 #1  Debian 6.1.192-3`;
+/** The top of every KASAN report's access stack. */
+const KASAN_HEAD = [cpu(), 'Call Trace:', ' <TASK>', ' dump_stack_lvl+0x48/0x70', ' print_report+0xcf/0x620', ' kasan_report+0xb0/0xe0'];
 
 const REPORTS: Record<string, { lines: string[]; kind: string; site: string }> = {
   nullDeref: {
@@ -106,12 +108,7 @@ const REPORTS: Record<string, { lines: string[]; kind: string; site: string }> =
       'BUG: KASAN: slab-use-after-free in vzmon_put_ve+0x2a/0x60',
       'Read of size 8 at addr ffff88800b9f1e08 by task vzctl/4242',
       '',
-      cpu(),
-      'Call Trace:',
-      ' <TASK>',
-      ' dump_stack_lvl+0x48/0x70',
-      ' print_report+0xcf/0x620',
-      ' kasan_report+0xb0/0xe0',
+      ...KASAN_HEAD,
       ' vzmon_put_ve+0x2a/0x60',
       ' ve_destroy+0x51/0x90',
       ...TASK_TAIL,
@@ -134,12 +131,7 @@ const REPORTS: Record<string, { lines: string[]; kind: string; site: string }> =
     lines: [
       'BUG: KASAN: slab-out-of-bounds in memcpy+0x35/0x60',
       'Write of size 32 at addr ffff88800b9f1e08 by task vzctl/4242',
-      cpu(),
-      'Call Trace:',
-      ' <TASK>',
-      ' dump_stack_lvl+0x48/0x70',
-      ' print_report+0xcf/0x620',
-      ' kasan_report+0xb0/0xe0',
+      ...KASAN_HEAD,
       ' kasan_check_range+0x105/0x1b0',
       ' __asan_memcpy+0x23/0x60',
       ' cpt_copy_name+0x44/0x80 [vzcpt]',
