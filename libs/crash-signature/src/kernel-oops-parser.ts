@@ -94,6 +94,9 @@ const KIND_RULES: KindRule[] = (
   anywhere: k.anywhere === true,
 }));
 
+/** A report whose text names no kind (a bare trace, a uReport without its raw oops). */
+export const UNKNOWN_KERNEL_KIND = 'kernel oops';
+
 /** Where a report kind's crash site is: see data/kernel-report-kinds.json. */
 export type KernelSiteRule = 'header' | 'ip' | 'stack' | 'task' | 'lock';
 
@@ -285,6 +288,9 @@ function stripMarkers(line: string, contexts: Array<'irq' | 'nmi' | 'softirq' | 
 }
 
 function classifyReport(lines: string[]): Omit<KernelReport, 'otherReports'> | undefined {
+  if (!lines.some((line) => line.trim())) return undefined;
+  const textHash = createHash('sha256').update(lines.join('\n')).digest('hex');
+  const code = lines.map((l) => /^Code: (.*)$/.exec(l)?.[1]).find((c) => c && /<[0-9a-f]{2}>/.test(c))?.trim();
   // Old lockdep banners: `[ BUG: bad unlock balance detected! ]`.
   const unwrapped = lines.map((line) => line.replace(/^\[ (.*?) \]$/, '$1'));
   const anywhere = KIND_RULES.filter((rule) => rule.anywhere);
@@ -301,19 +307,19 @@ function classifyReport(lines: string[]): Omit<KernelReport, 'otherReports'> | u
         const qualifier = lines.slice(i + 1, i + 4).map((l) => rule.qualifier!.exec(l)?.groups?.q).find(Boolean);
         if (qualifier) kind = `${kind} ${qualifier}`;
       }
-      const code = lines.map((l) => /^Code: (.*)$/.exec(l)?.[1]).find((c) => c && /<[0-9a-f]{2}>/.test(c));
       return {
         kind: kind.replace(/\s+/g, ' '),
         header: line,
         site: rule.site,
         ...(groups.function ? { headerFunction: groups.function } : {}),
         ...(rule.site === 'lock' ? lockFunctionOf(lines.slice(i)) : {}),
-        ...(code ? { code: code.trim() } : {}),
-        textHash: createHash('sha256').update(lines.join('\n')).digest('hex'),
+        ...(code ? { code } : {}),
+        textHash,
       };
     }
   }
-  return undefined;
+  // No known header (an MCE, a bare trace): still a report, told apart by its frames or its own text.
+  return { kind: UNKNOWN_KERNEL_KIND, header: lines.find((line) => line.trim())!, site: 'stack', ...(code ? { code } : {}), textHash };
 }
 
 /** lockdep: `... is trying to acquire lock:` then `(&lock){+.+.}-{3:3}, at: func+0x1/0x2`. */

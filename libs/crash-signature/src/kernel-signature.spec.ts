@@ -524,6 +524,21 @@ describe('frameless reports', () => {
   });
 });
 
+describe('reports with no known header', () => {
+  it('are still told apart by their own text when they have no frames', () => {
+    const a = sig(['mce: [Hardware Error]: CPU 2: Machine Check: 0 Bank 5: be00000000800400', 'mce: [Hardware Error]: TSC 0 ADDR fef1a140']);
+    const b = sig(['mce: [Hardware Error]: CPU 0: Machine Check: 0 Bank 4: f200000000070f0f', 'mce: [Hardware Error]: TSC 0']);
+    expect(a.kind).toBe('kernel oops');
+    expect(a.signature.hash).not.toBe(b.signature.hash);
+  });
+
+  it('group by their first non-boilerplate frame when they have frames', () => {
+    const trace = (first: string) => ['Call Trace:', ' dump_stack+0x19/0x1b', ` ${first}+0x10/0x20 [vzdquota]`, ' vzquota_off+0x60/0x100'];
+    expect(sig(trace('vzquota_sync'))).toMatchObject({ kind: 'kernel oops', crashFunction: 'vzquota_sync' });
+    expect(sig(trace('vzquota_sync')).signature.hash).toBe(sig([...trace('vzquota_sync'), ' kthread+0xda/0x100']).signature.hash);
+  });
+});
+
 describe('boilerplate vocabulary (data/kernel-boilerplate-frames.json)', () => {
   it.each([
     'panic', 'dump_stack_lvl', 'print_address_description', 'kasan_report', '__sanitizer_cov_trace_pc',

@@ -3,7 +3,7 @@ import { CrashSignature } from './crash-signature';
 import { CrashFrame, ParsedCrash } from './crash-thread';
 import boilerplate from './data/kernel-boilerplate-frames.json';
 import { NormalizedFrame } from './frame-normalization';
-import { KernelReport, ParsedKernelOops } from './kernel-oops-parser';
+import { KernelReport, ParsedKernelOops, UNKNOWN_KERNEL_KIND } from './kernel-oops-parser';
 
 interface BoilerplateCategory {
   functions?: string[];
@@ -12,9 +12,6 @@ interface BoilerplateCategory {
 const categories = Object.values(boilerplate.categories as Record<string, BoilerplateCategory>);
 const boilerplateNames = new Set(categories.flatMap((c) => c.functions ?? []));
 const boilerplatePrefixes = categories.flatMap((c) => c.prefixes ?? []);
-
-/** A report whose text names no kind (a bare trace, a uReport without its raw oops). */
-export const UNKNOWN_KERNEL_KIND = 'kernel oops';
 
 /** `foo.constprop.0`, `foo.isra.12`, `foo.cold`, `.foo` (ppc64): the function is `foo`. */
 export function kernelFunctionName(name: string): string {
