@@ -7,6 +7,8 @@ wait=4
 case "$bug" in
 	softlockup | rcustall | hungtask) wait=60 ;;
 esac
+# The grace-period kthread must run somewhere else to start the grace period the stuck CPU then stalls.
+[ "$bug" = rcustall ] && smp=2
 timeout 240 qemu-system-x86_64 -accel tcg -m 256 -smp "$smp" -no-reboot \
 	-kernel "$build/vmlinuz" -initrd "$build/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 loglevel=7 no_timer_check kcrash_bug=$bug kcrash_via=$via kcrash_wait=$wait" \

@@ -106,8 +106,17 @@ static noinline void kcrash_soft_spin(void)
 		mdelay(10);
 }
 
+static struct rcu_head kcrash_rcu_head;
+
+static void kcrash_rcu_done(struct rcu_head *head)
+{
+	pr_info("kcrash: grace period ended\n");
+}
+
 static noinline void kcrash_rcu_hold(void)
 {
+	/* A stall needs a grace period waiting for this CPU: on an idle system nothing else asks for one. */
+	call_rcu(&kcrash_rcu_head, kcrash_rcu_done);
 	rcu_read_lock();
 	preempt_disable();
 	for (;;)
