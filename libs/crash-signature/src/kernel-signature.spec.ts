@@ -539,6 +539,25 @@ describe('reports with no known header', () => {
   });
 });
 
+describe('traces of boilerplate only', () => {
+  it('take the innermost reliable frame, never the unreliable stack garbage', () => {
+    const hung = [
+      'INFO: task kworker/0:1:17 blocked for more than 122 seconds.',
+      'Call Trace:',
+      ' <TASK>',
+      ' __schedule+0x349/0x930',
+      ' schedule+0x5d/0xe0',
+      ' worker_thread+0x4d/0x380',
+      ' ? rescuer_thread+0x3a0/0x3a0',
+      ' kthread+0xda/0x100',
+      ' ? kthread_complete_and_exit+0x20/0x20',
+      ' ret_from_fork+0x22/0x30',
+      ' </TASK>',
+    ];
+    expect(sig(hung)).toMatchObject({ kind: 'hung task', crashFunction: '__schedule' });
+  });
+});
+
 describe('boilerplate vocabulary (data/kernel-boilerplate-frames.json)', () => {
   it.each([
     'panic', 'dump_stack_lvl', 'print_address_description', 'kasan_report', '__sanitizer_cov_trace_pc',

@@ -68,16 +68,16 @@ export function crashSite(
   const eligible = frames.filter((f) => f.function && !(report?.site === 'task' && f.kernelContext));
   const named = report?.site === 'header' ? report.headerFunction : report?.site === 'lock' ? report.lockFunction : undefined;
   const named0: CrashFrame[] = named ? [{ function: named, reliable: true }] : [];
-  // Unreliable (`?`) frames are stack garbage; they count only when nothing reliable is left.
-  for (const reliableOnly of [true, false]) {
-    const list = [...named0, ...eligible].filter((f) => !reliableOnly || f.reliable !== false);
-    const useful = list.filter((f) => !isKernelBoilerplate(f.function!));
-    if (!useful.length) continue;
-    const site = normalized(useful[0]);
-    const next = useful.find((f) => kernelFunctionName(f.function!) !== site.function);
-    return { site, ...(next ? { caller: normalized(next) } : {}) };
-  }
-  return {};
+  // Unreliable (`?`) frames are stack garbage: they count only in a trace that has nothing else.
+  const reliable = [...named0, ...eligible].filter((f) => f.reliable !== false);
+  const list = reliable.length ? reliable : [...named0, ...eligible];
+  // A trace of boilerplate only (a bug in the reporting path itself) is keyed by its innermost frame.
+  const useful = list.filter((f) => !isKernelBoilerplate(f.function!));
+  const candidates = useful.length ? useful : list.slice(0, 1);
+  if (!candidates.length) return {};
+  const site = normalized(candidates[0]);
+  const next = candidates.find((f) => kernelFunctionName(f.function!) !== site.function);
+  return { site, ...(next ? { caller: normalized(next) } : {}) };
 }
 
 function normalized(frame: CrashFrame): NormalizedFrame {

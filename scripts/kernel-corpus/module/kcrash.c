@@ -126,12 +126,19 @@ static noinline void kcrash_rcu_hold(void)
 static noinline void kcrash_hung_wait(void)
 {
 	wait_for_completion(&kcrash_never);
+	/* Not a tail call: the blocked task's stack must show this function. */
+	pr_info("kcrash: woken\n");
 }
 
 static noinline void kcrash_sleep_in_atomic(void)
 {
 	spin_lock(&kcrash_lock);
 	msleep(20);
+	/*
+	 * Reporting the bug reset the preempt count; give back what spin_unlock takes, so the report is
+	 * not followed by preemption-imbalance reports of its own.
+	 */
+	preempt_count_inc();
 	spin_unlock(&kcrash_lock);
 }
 
