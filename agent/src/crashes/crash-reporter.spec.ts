@@ -144,6 +144,9 @@ describe('crash reports', () => {
           expect(s.ureport.problem.modules).toContain('ploop');
           expect(s.ureport.problem.taint_flags).toEqual(['module_out_of_tree']);
           expect(s.ureport.problem.frames[0].function_name).toBe('ploop_req_state_process');
+          expect(s.ureport.reason).toBe('NULL pointer dereference in ploop_req_state_process [ploop]');
+          // The oops comes out of vmcore-dmesg.txt without its timestamps.
+          expect(s.ureport.problem.raw_oops).toMatch(/^BUG: unable to handle kernel NULL pointer dereference/);
         }
         if (s.ureport?.problem.type === 'python') {
           // A path no package owns keeps its base name only.

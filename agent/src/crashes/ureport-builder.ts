@@ -1,13 +1,10 @@
 import * as path from 'node:path';
 import { UReportV2Schema, type UReportProblem, type UReportV2 } from '../../../libs/contracts/src/crash/ureport.schema';
-import { parseKernelOops, parsePythonTraceback } from '../../../libs/crash-signature/src';
+import { extractKernelReports, kernelSignature, parseKernelOops, parsePythonTraceback } from '../../../libs/crash-signature/src';
 import { AGENT_VERSION } from '../report/agent-version';
 import { elementNumber, type Problem } from './problem-reader';
 import type { ProblemScrubber } from './problem-scrubber';
 
-/** Where an oops starts in a whole kernel log (vmcore-dmesg.txt). */
-const OOPS_START = /(BUG:|Oops|general protection fault|WARNING:|Kernel panic|kernel BUG|Unable to handle kernel)/;
-const MAX_OOPS_LINES = 200;
 const COMPONENT = /^[a-zA-Z0-9\-._+]+$/;
 
 const text = (p: Problem, name: string) => p.elements.get(name)?.trim() || undefined;
@@ -119,9 +116,17 @@ function pythonProblem(p: Problem, s: ProblemScrubber): { problem: UReportProble
 function oopsText(p: Problem): string | undefined {
   const backtrace = p.elements.get('backtrace');
   if (backtrace?.trim()) return backtrace;
-  const lines = (p.elements.get('vmcore-dmesg.txt') ?? '').split('\n');
-  const start = lines.findIndex((l) => OOPS_START.test(l));
-  return start < 0 ? undefined : lines.slice(start, start + MAX_OOPS_LINES).join('\n');
+  // As `abrt-dump-oops -u` does for a vmcore: the first report, log prefixes (timestamps, caller ids) gone.
+  const [first] = extractKernelReports(p.elements.get('vmcore-dmesg.txt') ?? '');
+  return first?.lines.join('\n');
+}
+
+/** `WARNING in ve_net_unregister [vznetdev]`: the report's kind and crash site; satyr's wording without a kind. */
+function kernelReason(parsed: ReturnType<typeof parseKernelOops>, top: { function_name: string; module_name?: string }): string {
+  const { kind, frames } = kernelSignature(parsed, 'kernel');
+  const site = parsed.kernelReport && !frames[0].function.startsWith('<') ? frames[0] : { function: top.function_name, module: top.module_name };
+  const where = `${site.function}${site.module ? ` [${site.module}]` : ''}`;
+  return parsed.kernelReport ? `${kind} in ${where}` : `Kernel oops in ${where}`;
 }
 
 function kerneloopsProblem(p: Problem, s: ProblemScrubber): { problem: UReportProblem; reason: string } | undefined {
@@ -152,7 +157,7 @@ function kerneloopsProblem(p: Problem, s: ProblemScrubber): { problem: UReportPr
       raw_oops: s.element('backtrace', oops),
       frames,
     },
-    reason: `Kernel oops in ${frames[0].function_name}${frames[0].module_name ? ` [${frames[0].module_name}]` : ''}`,
+    reason: kernelReason(parsed, frames[0]),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UReportV2Schema } from '../../contracts/src';
+import { kernelSignature, parseKernelOops } from '../../crash-signature/src';
 import { crashFromUReport, hostKeyFromMachineId } from './ureport-to-crash';
 
 const UPSTREAM = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'upstream');
@@ -34,6 +35,15 @@ describe('crashFromUReport', () => {
     expect(input.crash.family).toBe('kerneloops');
     expect(input.hardware.taintFlags?.length).toBeGreaterThan(0);
     expect(input.kernel).toBe(input.crash.kernelVersion);
+  });
+
+  it('reads the report kind from raw_oops, so a uReport keys like the problem directory of the same oops', () => {
+    const report = ureport('faf/tests/sample_reports/ureport_kerneloops');
+    const input = crashFromUReport(report);
+    const fromUReport = kernelSignature(input.crash, 'kernel');
+    expect(fromUReport).toMatchObject({ kind: 'WARNING', crashFunction: 'cfg80211_roamed' });
+    const rawOops = (report.problem as { raw_oops: string }).raw_oops;
+    expect(fromUReport.signature.hash).toBe(kernelSignature(parseKernelOops(rawOops), 'kernel').signature.hash);
   });
 
   it('lists python frames innermost first, as satyr sends them', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fafBthash } from '../../crash-signature/src';
+import { fafBthash, parseKernelOops } from '../../crash-signature/src';
 import type { CrashFamily, CrashFrame } from '../../crash-signature/src/crash-thread';
 import type { UReportProblem, UReportV2 } from '../../contracts/src/crash/ureport.schema';
 import type { CrashInput } from './crash-input';
@@ -65,11 +65,14 @@ export function crashFromUReport(report: UReportV2): CrashInput {
   // libreport's AuthDataItems say `machineid`; satyr's own samples spell it `machine_id`.
   const machineId = report.auth?.machineid ?? report.auth?.machine_id;
   const affected = report.packages.find((p) => p.package_role === 'affected') ?? report.packages[0];
+  // The raw oops says what kind of report it was (WARNING, hung task, KASAN...); satyr's frames don't.
+  const kernelReport = problem.type === 'kerneloops' && problem.raw_oops ? parseKernelOops(problem.raw_oops).kernelReport : undefined;
   return {
     problemType: problem.type,
     crash: {
       family: FAMILY[problem.type],
       frames: framesOf(problem),
+      ...(kernelReport ? { kernelReport } : {}),
       exceptionName: 'exception_name' in problem ? problem.exception_name : undefined,
       signal: problem.type === 'core' ? problem.signal : undefined,
       executable: problem.type === 'core' ? problem.executable : undefined,

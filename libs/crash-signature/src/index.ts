@@ -14,3 +14,5 @@ export * from './java-stacktrace-parser';
 export * from './core-symbolization';
 export * from './cxx-demangler';
 export * from './regrouping-plan';
+export * from './kernel-log-lines';
+export * from './kernel-signature';

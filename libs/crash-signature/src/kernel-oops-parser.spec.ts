@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { abrtKoopsDuphash } from './compat-hashes';
 import { exactSignature } from './crash-signature';
 import { normalizeFrames } from './frame-normalization';
-import { parseKernelOops } from './kernel-oops-parser';
+import { extractKernelReports, parseKernelOops } from './kernel-oops-parser';
+import { kernelSignature } from './kernel-signature';
 
 const UPSTREAM = join(__dirname, '../../../test/fixtures/upstream');
 const SATYR = join(UPSTREAM, 'satyr/tests/kerneloopses');
@@ -184,5 +185,63 @@ describe('oops grouping agrees with abrt', () => {
 
   it('titles an oops by its crashing functions', () => {
     expect(signature(ABRT, 'oops4.right').text).toBe('kernel: __might_sleep | __kmalloc | alloc_ioapic_entries');
+  });
+});
+
+describe('kernel signatures on the upstream oopses', () => {
+  const kernel = (dir: string, name: string) => kernelSignature(oops(dir, name), 'kernel');
+
+  it('abrt duplicates share a kernel signature, distinct oopses do not', () => {
+    for (const [a, b] of [
+      ['hash-gen-oops6.right', 'hash-gen-same-as-oops6.right'],
+      ['oops4.right', 'oops-same-as-oops4.right'],
+      ['nmi_oops_hash.test', 'nmi_oops_hash.right'],
+    ]) {
+      expect(kernel(ABRT, a).signature.hash).toBe(kernel(ABRT, b).signature.hash);
+    }
+    const distinct = ['hash-gen-oops6.right', 'oops4.right', 'nmi_oops_hash.right', 'oops1.right', 'oops2.right', 'oops5.right', 'oops8_ppc64.right', 'oops10_s390x.right', 'oops_broken_bios.right'];
+    expect(new Set(distinct.map((name) => kernel(ABRT, name).signature.hash)).size).toBe(distinct.length);
+  });
+
+  it('names kind and site', () => {
+    expect(kernel(ABRT, 'oops1.right')).toMatchObject({ kind: 'NULL pointer dereference', crashFunction: 'radeon_cp_init_ring_buffer' });
+    expect(kernel(ABRT, 'oops2.right')).toMatchObject({ kind: 'lockdep: possible deadlock', crashFunction: 'sysfs_addrm_finish' });
+    expect(kernel(ABRT, 'oops8_ppc64.right')).toMatchObject({ kind: 'WARNING', crashFunction: 'eeh_dev_check_failure' });
+    expect(kernel(ABRT, 'oops10_s390x.right')).toMatchObject({ kind: 'kernel BUG', crashFunction: 'scsi_init_io' });
+    // Old kernels print a hard lockup as a WARNING in the watchdog; the stuck CPU was idle accounting.
+    expect(kernel(ABRT, 'nmi_oops_hash.right')).toMatchObject({ kind: 'hard lockup', crashFunction: 'account_idle_ticks' });
+    expect(kernel(ABRT, 'hash-gen-oops6.right')).toMatchObject({ kind: 'WARNING', crashFunction: 'lis3lv02d_get_pwron_wait' });
+  });
+});
+
+describe('several reports in one log', () => {
+  const log = read(join(ABRT, '10_oopses.test'));
+
+  it('finds every report, as abrt-dump-oops does with this log', () => {
+    const reports = extractKernelReports(log);
+    expect(reports).toHaveLength(10);
+    expect(reports.every((r) => /^(-+\[ cut here|WARNING:)/.test(r.lines[0]))).toBe(true);
+    expect(reports.map((r) => r.lines.find((l) => l.startsWith('WARNING:'))!.replace(/.* at (\S+):\d+ .*/, '$1'))).toEqual([
+      ...Array(6).fill('drivers/gpu/drm/radeon/radeon_gart.c'),
+      'drivers/gpu/drm/drm_mm.c',
+      'drivers/gpu/drm/drm_mm.c',
+      'drivers/gpu/drm/ttm/ttm_page_alloc_dma.c',
+      'drivers/pci/pci.c',
+    ]);
+  });
+
+  it('parses the first and counts the others', () => {
+    const parsed = parseKernelOops(log);
+    expect(parsed.kernelReport).toMatchObject({ kind: 'WARNING', headerFunction: 'radeon_gart_unbind', otherReports: 9 });
+    const sites = extractKernelReports(log).map((r) => kernelSignature(parseKernelOops(r.lines.join('\n')), 'kernel'));
+    expect(new Set(sites.map((s) => s.signature.hash)).size).toBe(4);
+    expect(sites[9].crashFunction).toBe('pci_disable_device');
+  });
+
+  it('a log cut short inside the trace still names its site', () => {
+    const lines = log.split('\n');
+    const header = lines.findIndex((l) => l.includes('WARNING:'));
+    const parsed = parseKernelOops(lines.slice(0, header + 3).join('\n'));
+    expect(kernelSignature(parsed, 'kernel')).toMatchObject({ kind: 'WARNING', crashFunction: 'radeon_gart_unbind' });
   });
 });

@@ -10,6 +10,7 @@ import {
   CrashFrame,
   exactSignature,
   isShallowStack,
+  kernelSignature,
   NORMALIZATION_VERSION,
   NormalizedFrame,
   normalizeFrames,
@@ -67,6 +68,7 @@ export class CrashGroupingService {
 
   /** Stack used for signatures; a crash without frames is keyed by what else identifies it. */
   static signatureFrames(input: CrashInput, rawFrames: CrashFrame[] = input.crash.frames): NormalizedFrame[] {
+    if (input.crash.family === 'kerneloops') return kernelSignature(input.crash, input.component).frames;
     return CrashGroupingService.framesOf(input.crash.family, rawFrames, CrashGroupingService.fallbackKey(input));
   }
 
@@ -106,7 +108,8 @@ export class CrashGroupingService {
     const { family } = input.crash;
     const symbolized = await this.symbolize(m, input);
     const frames = CrashGroupingService.signatureFrames(input, symbolized.frames);
-    const signature = exactSignature(family, input.component, frames);
+    const signature =
+      family === 'kerneloops' ? kernelSignature(input.crash, input.component).signature : exactSignature(family, input.component, frames);
     const keys = bucketKeys(frames);
     await this.candidates.lockComponent(m, family, input.component);
 
@@ -217,7 +220,7 @@ export class CrashGroupingService {
     await this.candidates.countReport(m, candidateId, report.crashedAt, input.occurrences, report.hostKey);
     await this.candidates.insertReport(m, entity);
     // The job takes the component lock this transaction holds, so it sees this report once committed.
-    if (regroup) await this.requestRegroup({ reportId: report.id, family, component: input.component });
+    if (regroup && family !== 'kerneloops') await this.requestRegroup({ reportId: report.id, family, component: input.component });
     return { candidateId, grouping };
   }
 

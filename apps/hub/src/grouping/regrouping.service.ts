@@ -74,6 +74,8 @@ export class RegroupingService {
   ) {}
 
   async regroupScope(family: string, component: string, reason: 'better-exemplar' | 'reprocess', job?: string): Promise<RegroupSummary> {
+    // Kernel keys are the report kind and its crash site: exact, so arrival order cannot change them.
+    if (family === 'kerneloops') return EMPTY;
     const touched = new Set<string>();
     const moved: string[] = [];
     const summary = await this.dataSource.transaction(async (m) => {
