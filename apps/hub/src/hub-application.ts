@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HubConfig } from '../../../libs/config/src';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../../../libs/storage/src/embedded-postgres';
 import { HubModule, HubRoles } from './hub.module';
+import { isStreamedUpload } from './limits/streamed-upload-paths';
 
 const ARCHIVE_TYPES = [
   'application/gzip',
@@ -54,7 +55,10 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   // Only listed proxies may supply the client address via X-Forwarded-For; req.ip is the socket peer otherwise.
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
-  app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
+  app.useBodyParser('raw', {
+    type: (req) => !isStreamedUpload(req) && ARCHIVE_TYPES.includes(String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()),
+    limit: config.http.maxBodyBytes,
+  });
   app.useGlobalPipes(new StandardSchemaValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
@@ -63,7 +67,12 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
   await app.listen(config.http.port, config.http.host);
-  const server = app.getHttpServer();
+  const server = app.getHttpServer() as import('node:http').Server;
+  // Slow or stalled clients are cut: headers must arrive quickly, the whole request within
+  // requestTimeout, and a connection silent for idleMs is closed (0 disables each).
+  server.headersTimeout = config.timeouts.headersMs;
+  server.requestTimeout = config.timeouts.requestMs;
+  server.setTimeout(config.timeouts.idleMs);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   return {

@@ -1,3 +1,4 @@
+import { MulterModule } from '@nestjs/platform-express';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { HubConfig } from '../../../libs/config/src';
@@ -37,6 +38,9 @@ import { ReportRecoveryService } from './processing/report-recovery.service';
 import { QueueModule } from './queue/queue.module';
 import { ReportIndexerService } from './search/report-indexer.service';
 import { candidateSearchProvider } from './search/search.providers';
+import { ArchiveWorkerPool } from './limits/archive-worker-pool.service';
+import { multipartLimits } from './limits/multipart-limits';
+import { UploadSpoolService } from './limits/upload-spool.service';
 
 /** Which halves of the hub this process runs; one codebase, one provider graph. */
 export interface HubRoles {
@@ -57,6 +61,7 @@ export class HubModule {
       ReportIndexerService,
       HostRepository,
       FleetRollupRepository,
+      ArchiveWorkerPool,
     ];
     const api: Provider[] = [
       AttachmentService,
@@ -68,6 +73,7 @@ export class HubModule {
       FleetStatsService,
       HostsService,
       HostErasureRepository,
+      UploadSpoolService,
     ];
     const worker: Provider[] = [
       CrashProcessingService,
@@ -81,7 +87,12 @@ export class HubModule {
     ];
     return {
       module: HubModule,
-      imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
+      imports: [
+        DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun),
+        QueueModule.forRoot(config),
+        TerminusModule,
+        MulterModule.register({ limits: multipartLimits(config) }),
+      ],
       controllers: roles.api
         ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController]
         : [],

@@ -3,3 +3,4 @@ export * from './crash/crash-report-api.schema';
 export * from './crash/crash-delivery';
 export * from './zod-error-message';
 export * from './fleet';
+export * from './bounds/input-bounds';

@@ -10,14 +10,12 @@ import {
   Post,
   Put,
   Req,
-  UploadedFile,
   UseGuards,
-  UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contracts/src';
+import { UploadSpoolService } from '../limits/upload-spool.service';
 import { IngestTokenGuard } from './ingest-token.guard';
 import { RawReportRepository } from './raw-report.repository';
 import { ReportIntakeService } from './report-intake.service';
@@ -31,6 +29,7 @@ export class CrashIngestController {
     private readonly intake: ReportIntakeService,
     private readonly rawReports: RawReportRepository,
     private readonly senderCountry: SenderCountryService,
+    private readonly spool: UploadSpoolService,
   ) {}
 
   @Post('api/v1/crash-reports')
@@ -45,29 +44,37 @@ export class CrashIngestController {
   @Post('api/v1/crash-archives')
   @HttpCode(202)
   @UseGuards(IngestTokenGuard)
-  @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`)' })
+  @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`), streamed; cores are skipped' })
   @ApiConsumes('application/gzip', 'application/x-xz', 'application/x-bzip2', 'multipart/form-data')
-  @UseInterceptors(FileInterceptor('file'))
-  async createCrashArchive(
-    @UploadedFile() file: Express.Multer.File | undefined,
-    @Req() req: Request,
-    @Headers() headers: Record<string, string>,
-  ) {
-    const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
-    const body = file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    const result = await this.intake.acceptProblemDirArchive(body, meta);
-    return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
+  createCrashArchive(@Req() req: Request, @Headers() headers: Record<string, string>) {
+    return this.acceptStreamed(req, headers);
   }
 
   /** libreport `reporter-upload` with an http(s) URL uploads with PUT (curl -T). */
   @Put('upload/:name')
   @HttpCode(202)
   @UseGuards(IngestTokenGuard)
-  @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
-  async upload(@Req() req: Request, @Headers() headers: Record<string, string>) {
+  @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz, streamed; cores are skipped' })
+  upload(@Req() req: Request, @Headers() headers: Record<string, string>) {
+    return this.acceptStreamed(req, headers);
+  }
+
+  private async acceptStreamed(req: Request, headers: Record<string, string>) {
     const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
-    const result = await this.intake.acceptProblemDirArchive(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), meta);
-    return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
+    const upload = await this.spool.spool(req);
+    try {
+      const result = await this.intake.acceptProblemDirArchive({ file: upload.file }, upload.sha256, meta);
+      return {
+        id: result.id,
+        status: result.waitingReason ? 'waiting' : 'queued',
+        duplicate: !result.created,
+        problemType: result.problemType,
+        ...(result.skipped?.length ? { skipped: result.skipped } : {}),
+        ...(result.waitingReason ? { reason: result.waitingReason } : {}),
+      };
+    } finally {
+      await upload.remove();
+    }
   }
 
   @Get('api/v1/reports/:id')

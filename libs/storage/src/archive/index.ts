@@ -1,5 +1,15 @@
 export { ArchiveRejectedError, type ArchiveRejectionCode } from './archive-error';
 export { detectCompression, type ArchiveCompression } from './archive-format';
 export type { ArchiveLimits } from './archive-limits';
-export { readArchive, type ArchiveEntries } from './safe-archive-reader';
+export type { CompressedSource } from './decompress';
+export {
+  readArchive,
+  readArchiveStream,
+  type ArchiveEntries,
+  type KeepEntry,
+  type SkippedEntry,
+  type StreamedArchive,
+  type StreamOptions,
+} from './safe-archive-reader';
 export { toProblemDirectory, type ProblemDirectory } from './problem-directory';
+export { packTarGz } from './tar-writer';

@@ -5,6 +5,7 @@ import { HostProfiles1795555801123 } from './1795555801123-HostProfiles';
 import { RollupWindow1795556381582 } from './1795556381582-RollupWindow';
 import { CrashHardware1795560629800 } from './1795560629800-CrashHardware';
 import { CandidateHostAttributes1795565118696 } from './1795565118696-CandidateHostAttributes';
+import { InputBounds1796412627711 } from './1796412627711-InputBounds';
 
 /** Applied in order at start (MIGRATIONS_RUN); generated with `npm run migration:generate`. */
-export const HUB_MIGRATIONS = [CrashPipeline1795552206059, CoreSymbols1795553950903, BoundedBuckets1795554604428, HostProfiles1795555801123, RollupWindow1795556381582, CrashHardware1795560629800, CandidateHostAttributes1795565118696];
+export const HUB_MIGRATIONS = [CrashPipeline1795552206059, CoreSymbols1795553950903, BoundedBuckets1795554604428, HostProfiles1795555801123, RollupWindow1795556381582, CrashHardware1795560629800, CandidateHostAttributes1795565118696, InputBounds1796412627711];
