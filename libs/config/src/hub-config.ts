@@ -26,7 +26,8 @@ export const HubEnvSchema = z.object({
   ARCHIVE_MAX_ENTRIES: bytes(2000),
   ARCHIVE_MAX_ENTRY_BYTES: bytes(128 * 1024 * 1024),
   UPLOAD_MAX_BYTES: bytes(4 * 1024 ** 3).describe('problem-directory uploads (PUT /upload, crash-archives): streamed body limit'),
-  ARCHIVE_MAX_STREAM_BYTES: bytes(16 * 1024 ** 3).describe('problem-directory uploads: whole unpacked stream, skipped cores included'),
+  ARCHIVE_MAX_STREAM_BYTES: bytes(8 * 1024 ** 3).describe('problem-directory uploads: whole unpacked stream, skipped cores included'),
+  ARCHIVE_MAX_RATIO: z.coerce.number().positive().default(1100).describe('an upload may unpack to at most this many times its compressed size (gzip tops out near 1032)'),
   UPLOAD_MIN_BYTES_PER_SEC: z.coerce.number().int().min(0).default(1024).describe('a streamed upload slower than this (after 10 s) is cut; 0 = off'),
   ARCHIVE_WORKERS: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that inflate uploads'),
   ARCHIVE_QUEUE_MAX: z.coerce.number().int().min(0).default(32).describe('uploads waiting for an archive worker before 503'),
@@ -76,6 +77,8 @@ export interface HubConfig {
     archive: { maxCompressedBytes: number; maxUnpackedBytes: number; maxEntries: number; maxEntryBytes: number };
     /** Problem-directory doors: streamed to disk, cores skipped while inflating. */
     upload: { maxBytes: number; maxStreamBytes: number; minBytesPerSec: number };
+    /** Decompression ratio bound, applied to every archive door. */
+    maxRatio: number;
     archivePool: { workers: number; queueMax: number };
   };
   timeouts: { requestMs: number; headersMs: number; idleMs: number };
@@ -128,6 +131,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         maxEntries: e.ARCHIVE_MAX_ENTRIES,
         maxEntryBytes: e.ARCHIVE_MAX_ENTRY_BYTES,
       },
+      maxRatio: e.ARCHIVE_MAX_RATIO,
       upload: { maxBytes: e.UPLOAD_MAX_BYTES, maxStreamBytes: e.ARCHIVE_MAX_STREAM_BYTES, minBytesPerSec: e.UPLOAD_MIN_BYTES_PER_SEC },
       archivePool: { workers: e.ARCHIVE_WORKERS, queueMax: e.ARCHIVE_QUEUE_MAX },
     },

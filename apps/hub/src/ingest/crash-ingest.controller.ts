@@ -63,7 +63,7 @@ export class CrashIngestController {
     const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
     const upload = await this.spool.spool(req);
     try {
-      const result = await this.intake.acceptProblemDirArchive({ file: upload.file }, upload.sha256, meta);
+      const result = await this.intake.acceptProblemDirArchive({ file: upload.file }, upload.bytes, upload.sha256, meta);
       return {
         id: result.id,
         status: result.waitingReason ? 'waiting' : 'queued',

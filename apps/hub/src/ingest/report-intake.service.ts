@@ -115,10 +115,10 @@ export class ReportIntakeService {
    * Inflated on a worker thread; cores and large unused blobs are skipped, the rest is re-packed
    * and stored. A core without a stack is stored as waiting for a backtrace.
    */
-  async acceptProblemDirArchive(archive: CompressedSource, contentSha256: string, meta: IntakeMeta): Promise<IntakeResult> {
-    if (Buffer.isBuffer(archive) && !archive.length) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
+  async acceptProblemDirArchive(archive: CompressedSource, bytes: number, contentSha256: string, meta: IntakeMeta): Promise<IntakeResult> {
+    if (!bytes) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
     const { archive: limits, upload } = this.config.limits;
-    const dir = await this.archives.problemDir(archive, limits, upload.maxStreamBytes);
+    const dir = await this.archives.problemDir(archive, bytes, limits, upload.maxStreamBytes);
     const result = await this.store('problem-dir', contentSha256, dir.packed, 'archive', {
       ...meta,
       occurrences: meta.occurrences ?? dir.occurrences,

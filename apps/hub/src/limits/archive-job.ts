@@ -3,7 +3,7 @@ import type { ArchiveLimits, ArchiveRejectionCode } from '../../../../libs/stora
 
 /** What the archive worker threads are asked to do, and what they answer (structured-clone safe). */
 export type ArchiveJob =
-  | { id: number; op: 'entries'; data: Uint8Array; limits: ArchiveLimits }
+  | { id: number; op: 'entries'; data: Uint8Array; limits: ArchiveLimits; maxStreamBytes: number }
   | { id: number; op: 'problem-dir'; source: Uint8Array | { file: string }; limits: ArchiveLimits; maxStreamBytes: number };
 
 export type ArchiveJobFailure =

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HubConfig } from '../../../../libs/config/src';
 import type { InspectedProblemDir } from '../../../../libs/crash-reports/src/problem-dir-intake';
-import type { ArchiveLimits, CompressedSource } from '../../../../libs/storage/src/archive';
+import { type ArchiveLimits, type CompressedSource, unpackBound } from '../../../../libs/storage/src/archive';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import type { ArchiveJob, ArchiveJobFailure, ArchiveJobReply, ArchiveJobResult } from './archive-job';
 
@@ -76,13 +76,18 @@ export class ArchiveWorkerPool implements OnModuleDestroy {
 
   /** Entries of an in-memory archive (CEP reports). */
   async entries(data: Buffer, limits: ArchiveLimits): Promise<Map<string, Buffer>> {
-    const result = await this.submit({ op: 'entries', data, limits });
+    const maxStreamBytes = unpackBound(data.length, limits.maxUnpackedBytes, this.config.limits.maxRatio);
+    const result = await this.submit({ op: 'entries', data, limits, maxStreamBytes });
     if (result.op !== 'entries') throw new Error('archive worker answered the wrong job');
     return new Map([...result.entries].map(([name, body]) => [name, Buffer.from(body.buffer, body.byteOffset, body.byteLength)]));
   }
 
-  /** A problem-directory upload streamed from memory or its spool file, cores skipped, kept entries re-packed. */
-  async problemDir(source: CompressedSource, limits: ArchiveLimits, maxStreamBytes: number): Promise<InspectedProblemDir> {
+  /**
+   * A problem-directory upload of `compressedBytes`, streamed from memory or its spool file, cores
+   * skipped, kept entries re-packed. The whole stream may unpack to `ceiling`, within the ratio bound.
+   */
+  async problemDir(source: CompressedSource, compressedBytes: number, limits: ArchiveLimits, ceiling: number): Promise<InspectedProblemDir> {
+    const maxStreamBytes = unpackBound(compressedBytes, ceiling, this.config.limits.maxRatio);
     const result = await this.submit({ op: 'problem-dir', source, limits, maxStreamBytes });
     if (result.op !== 'problem-dir') throw new Error('archive worker answered the wrong job');
     const packed = result.dir.packed;

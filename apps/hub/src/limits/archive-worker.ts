@@ -1,13 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { inspectProblemDirUpload, ProblemDirRefusal } from '../../../../libs/crash-reports/src/problem-dir-intake';
-import { ArchiveRejectedError, readArchive } from '../../../../libs/storage/src/archive';
+import { ArchiveRejectedError, readArchiveStream } from '../../../../libs/storage/src/archive';
 import type { ArchiveJob, ArchiveJobFailure, ArchiveJobReply } from './archive-job';
 
 /** Runs archive jobs on a worker thread: inflating (bzip2 is synchronous) never holds up the HTTP thread. */
 async function run(job: ArchiveJob): Promise<ArchiveJobReply> {
   try {
     if (job.op === 'entries') {
-      const entries = await readArchive(Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength), job.limits);
+      const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
+      const { entries } = await readArchiveStream(data, job.limits, { maxStreamBytes: job.maxStreamBytes });
       return { id: job.id, ok: { op: 'entries', entries } };
     }
     const source = 'file' in job.source ? job.source : Buffer.from(job.source.buffer, job.source.byteOffset, job.source.byteLength);

@@ -1,6 +1,6 @@
 export { ArchiveRejectedError, type ArchiveRejectionCode } from './archive-error';
 export { detectCompression, type ArchiveCompression } from './archive-format';
-export type { ArchiveLimits } from './archive-limits';
+export { type ArchiveLimits, unpackBound } from './archive-limits';
 export type { CompressedSource } from './decompress';
 export {
   readArchive,
