@@ -56,8 +56,9 @@ export class UploadSpoolService implements OnModuleInit {
     const file = join(this.dir, randomUUID());
     const remove = () => rm(file, { force: true });
     try {
-      const body = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') ? await this.multipartFile(req) : req;
-      const { bytes, sha256 } = await this.write(req, body, file);
+      const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') ? await this.multipartFile(req) : undefined;
+      const { bytes, sha256 } = await this.write(req, multipart?.file ?? req, file);
+      await multipart?.finished;
       if (bytes === 0) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
       return { file, bytes, sha256, remove };
     } catch (error) {
@@ -100,8 +101,14 @@ export class UploadSpoolService implements OnModuleInit {
     return { bytes, sha256: hash.digest('hex') };
   }
 
-  /** The multipart field `file` as a stream; other fields are bounded and ignored. */
-  private multipartFile(req: Request): Promise<Readable> {
+  /**
+   * The multipart field `file` as a stream; other fields are bounded and ignored. `finished`
+   * settles when the whole body is parsed, and fails if it broke a limit after the file began.
+   */
+  private multipartFile(req: Request): Promise<{ file: Readable; finished: Promise<void> }> {
+    let settle!: (error?: Error) => void;
+    const finished = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+    finished.catch(() => undefined);
     return new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
@@ -117,14 +124,22 @@ export class UploadSpoolService implements OnModuleInit {
         if (name !== 'file' || found) return stream.resume();
         found = true;
         stream.on('limit', () => stream.destroy(new PayloadTooLargeException(`upload is larger than ${this.config.limits.upload.maxBytes} bytes`)));
-        resolve(stream);
+        resolve({ file: stream, finished });
       });
-      const refuse = (what: string) => () => !found && reject(new PayloadTooLargeException(`multipart body has too many ${what}`));
+      let failure: Error | undefined;
+      const fail = (error: Error) => {
+        failure ??= error;
+        if (!found) reject(error);
+      };
+      const refuse = (what: string) => () => fail(new PayloadTooLargeException(`multipart body has too many ${what}`));
       parser.on('filesLimit', refuse('files'));
       parser.on('fieldsLimit', refuse('fields'));
       parser.on('partsLimit', refuse('parts'));
-      parser.on('error', (error: Error) => reject(new BadRequestException(`multipart body: ${error.message}`)));
-      parser.on('close', () => !found && reject(new BadRequestException('multipart body has no `file` field')));
+      parser.on('error', (error: Error) => fail(new BadRequestException(`multipart body: ${error.message}`)));
+      parser.on('close', () => {
+        if (!found) reject(failure ?? new BadRequestException('multipart body has no `file` field'));
+        settle(failure);
+      });
       req.pipe(parser);
     });
   }
