@@ -1,3 +1,4 @@
+import { APP_GUARD } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
@@ -40,6 +41,8 @@ import { ReportIndexerService } from './search/report-indexer.service';
 import { candidateSearchProvider } from './search/search.providers';
 import { ArchiveWorkerPool } from './limits/archive-worker-pool.service';
 import { multipartLimits } from './limits/multipart-limits';
+import { RateLimitGuard } from './limits/rate-limit.guard';
+import { RateLimitService } from './limits/rate-limit.service';
 import { UploadSpoolService } from './limits/upload-spool.service';
 
 /** Which halves of the hub this process runs; one codebase, one provider graph. */
@@ -74,6 +77,8 @@ export class HubModule {
       HostsService,
       HostErasureRepository,
       UploadSpoolService,
+      RateLimitService,
+      { provide: APP_GUARD, useClass: RateLimitGuard },
     ];
     const worker: Provider[] = [
       CrashProcessingService,
