@@ -10,6 +10,7 @@ import { BenchOptions, benchOptions } from './bench-options';
 import { FleetBenchResult, fleetReport, measureFleet } from './fleet-bench';
 import { GroupingSizeResult, measureGroupingCost } from './grouping-cost';
 import { HttpPipelineResult, measureHttpPipeline } from './http-pipeline';
+import { LimitsBenchResult, limitsReport, measureLimits } from './limits-bench';
 import { MemorySampler } from './memory-sampler';
 import { createScratchDatabase } from './scratch-services';
 import { Cell, fmt, renderTable } from './text-table';
@@ -46,6 +47,7 @@ interface BenchResult {
   grouping?: GroupingSizeResult[];
   groupingGrowth?: GroupingGrowth;
   fleet?: FleetBenchResult;
+  limits?: LimitsBenchResult;
   totalSeconds: number;
 }
 
@@ -165,6 +167,7 @@ function printReport(r: BenchResult): void {
   if (r.http) out.push(...httpReport(r, r.http), '');
   if (r.grouping) out.push(...groupingReport(r, r.grouping), '');
   if (r.fleet) out.push(...fleetReport(r.fleet), '');
+  if (r.limits) out.push(...limitsReport(r.limits), '');
   out.push(`total: ${fmt(r.totalSeconds, 0)} s`, `written to ${RESULT_FILE}`);
   console.log(out.join('\n'));
 }
@@ -193,6 +196,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     }
   }
   const fleet = want('fleet') ? await measureFleet(options, teardown, memory) : undefined;
+  const limits = want('limits') ? await measureLimits(options, teardown) : undefined;
   const end = memory.peaks();
   return {
     startedAt,
@@ -214,6 +218,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     grouping,
     groupingGrowth: grouping ? growth(grouping) : undefined,
     fleet,
+    limits,
     totalSeconds: (performance.now() - started) / 1000,
   };
 }
