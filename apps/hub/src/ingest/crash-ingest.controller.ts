@@ -15,6 +15,7 @@ import {
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contracts/src';
+import { Access } from '../access/access-policy';
 import { UploadSpoolService } from '../limits/upload-spool.service';
 import { IngestTokenGuard } from './ingest-token.guard';
 import { RawReportRepository } from './raw-report.repository';
@@ -42,6 +43,7 @@ export class CrashIngestController {
   }
 
   @Post('api/v1/crash-archives')
+  @Access('ingest')
   @HttpCode(202)
   @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`), streamed; cores are skipped' })
@@ -52,6 +54,7 @@ export class CrashIngestController {
 
   /** libreport `reporter-upload` with an http(s) URL uploads with PUT (curl -T). */
   @Put('upload/:name')
+  @Access('ingest')
   @HttpCode(202)
   @UseGuards(IngestTokenGuard)
   @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz, streamed; cores are skipped' })
@@ -63,7 +66,7 @@ export class CrashIngestController {
     const meta = { ...this.intake.parseMetaHeaders(headers, 'upload'), country: this.senderCountry.countryOf(req) };
     const upload = await this.spool.spool(req);
     try {
-      const result = await this.intake.acceptProblemDirArchive({ file: upload.file }, upload.bytes, upload.sha256, meta);
+      const result = await this.intake.acceptProblemDirArchive({ file: upload.file }, upload.bytes, meta);
       return {
         id: result.id,
         status: result.waitingReason ? 'waiting' : 'queued',

@@ -111,15 +111,17 @@ export class ReportIntakeService {
   }
 
   /**
-   * A problem directory, in memory or spooled to disk (`contentSha256` of the bytes as received).
-   * Inflated on a worker thread; cores and large unused blobs are skipped, the rest is re-packed
-   * and stored. A core without a stack is stored as waiting for a backtrace.
+   * A problem directory of `bytes`, in memory or spooled to disk. Inflated on a worker thread;
+   * cores and large unused blobs are skipped, the rest is re-packed and stored. A core without a
+   * stack is stored as waiting for a backtrace. Its content identity is the re-packed kept entries
+   * (names, order, bytes): a client re-building the same directory, with other compression or
+   * timestamps, sends the same content.
    */
-  async acceptProblemDirArchive(archive: CompressedSource, bytes: number, contentSha256: string, meta: IntakeMeta): Promise<IntakeResult> {
+  async acceptProblemDirArchive(archive: CompressedSource, bytes: number, meta: IntakeMeta): Promise<IntakeResult> {
     if (!bytes) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
     const { archive: limits, upload } = this.config.limits;
     const dir = await this.archives.problemDir(archive, bytes, limits, upload.maxStreamBytes);
-    const result = await this.store('problem-dir', contentSha256, dir.packed, 'archive', {
+    const result = await this.store('problem-dir', sha256(dir.packed), dir.packed, 'archive', {
       ...meta,
       occurrences: meta.occurrences ?? dir.occurrences,
       skipped: dir.skipped,

@@ -8,7 +8,7 @@ import {
   PayloadTooLargeException,
 } from '@nestjs/common';
 import busboy from 'busboy';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +23,6 @@ export interface SpooledUpload {
   /** The body (or multipart `file`) as received, on disk. */
   file: string;
   bytes: number;
-  /** sha256 of the bytes as received: the report's content identity. */
-  sha256: string;
   remove(): Promise<void>;
 }
 
@@ -33,7 +31,7 @@ const RATE_GRACE_MS = 10_000;
 const MULTIPART_FIELD_BYTES = 64 * 1024;
 
 /**
- * Streams a problem-directory upload to a temporary file while hashing and counting it, so a
+ * Streams a problem-directory upload to a temporary file while counting it, so a
  * 4 GiB upload costs the API disk, not memory. Over the limit is 413 as soon as it is known
  * (Content-Length, or the byte that crosses it); a body slower than the minimum rate is cut (408).
  */
@@ -57,26 +55,24 @@ export class UploadSpoolService implements OnModuleInit {
     const remove = () => rm(file, { force: true });
     try {
       const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') ? await this.multipartFile(req) : undefined;
-      const { bytes, sha256 } = await this.write(req, multipart?.file ?? req, file);
+      const bytes = await this.write(req, multipart?.file ?? req, file);
       await multipart?.finished;
       if (bytes === 0) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
-      return { file, bytes, sha256, remove };
+      return { file, bytes, remove };
     } catch (error) {
       await remove();
       throw error;
     }
   }
 
-  private async write(req: Request, body: Readable, file: string): Promise<{ bytes: number; sha256: string }> {
+  private async write(req: Request, body: Readable, file: string): Promise<number> {
     const { maxBytes, minBytesPerSec } = this.config.limits.upload;
-    const hash = createHash('sha256');
     const started = Date.now();
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
         if (bytes > maxBytes) return done(new PayloadTooLargeException(`upload is larger than ${maxBytes} bytes`));
-        hash.update(chunk);
         done(null, chunk);
       },
     });
@@ -98,7 +94,7 @@ export class UploadSpoolService implements OnModuleInit {
     } finally {
       clearInterval(slow);
     }
-    return { bytes, sha256: hash.digest('hex') };
+    return bytes;
   }
 
   /**
