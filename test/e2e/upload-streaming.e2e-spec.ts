@@ -19,6 +19,7 @@ describe('problem-directory uploads stream and keep what matters', () => {
       MAX_BODY_BYTES: String(MiB),
       UPLOAD_MAX_BYTES: String(32 * MiB),
       UPLOAD_MIN_BYTES_PER_SEC: String(MiB),
+      HTTP_IDLE_TIMEOUT_MS: '2000',
     });
   });
   afterAll(() => hub.close());
@@ -97,21 +98,37 @@ describe('problem-directory uploads stream and keep what matters', () => {
     expect(res.status).toBe(413);
   });
 
-  it('a body that trickles in slower than the minimum rate is cut', async () => {
-    const port = Number(new URL(hub.url).port);
-    const before = await hub.snapshot();
-    const outcome = await new Promise<string>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`PUT /upload/slow.tar.gz HTTP/1.1\r\nHost: x\r\nContent-Type: application/gzip\r\nContent-Length: ${MiB}\r\nX-Report-Id: ${randomUUID()}\r\n\r\n`);
-        socket.write(Buffer.alloc(16, 0x1f));
+  /** Sends `head` then a byte every `everyMs` (never, when 0); resolves with the status line, or how the socket ended. */
+  const trickle = (head: string, everyMs: number) =>
+    new Promise<string>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const socket = connect(Number(new URL(hub.url).port), '127.0.0.1', () => {
+        socket.write(head);
+        if (everyMs > 0) timer = setInterval(() => socket.write(Buffer.from([0x1f])), everyMs);
       });
       let answer = '';
       socket.on('data', (d) => (answer += d.toString()));
-      socket.on('close', () => resolve(answer.split('\r\n')[0] || 'closed without an answer'));
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve(answer.split('\r\n')[0] || 'closed without an answer');
+      });
       socket.on('error', () => undefined);
     });
-    expect(outcome).toMatch(/^(HTTP\/1\.1 408|closed without an answer)/);
+
+  it('an upload that trickles in slower than the minimum rate is cut (408)', async () => {
+    const before = await hub.snapshot();
+    const head = `PUT /upload/slow.tar.gz HTTP/1.1\r\nHost: x\r\nContent-Type: application/gzip\r\nContent-Length: ${MiB}\r\nX-Report-Id: ${randomUUID()}\r\n\r\n`;
+    // A byte every half second keeps the connection alive, but is far below the 1 MiB/s minimum.
+    expect(await trickle(head, 500)).toMatch(/^(HTTP\/1\.1 408|closed without an answer)/);
     expect(await hub.snapshot()).toEqual(before);
+    await hub.http.get('/health').expect(200);
+  }, 60_000);
+
+  it('a JSON body that stops arriving is cut after the idle timeout', async () => {
+    const head = 'POST /api/v1/crash-reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"reportId":';
+    const started = Date.now();
+    expect(await trickle(head, 0)).toBe('closed without an answer');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     await hub.http.get('/health').expect(200);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HubConfig } from '../../../libs/config/src';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../../../libs/storage/src/embedded-postgres';
 import { HubModule, HubRoles } from './hub.module';
+import { cutStalledBodies } from './limits/stalled-body-timeout';
 import { isStreamedUpload } from './limits/streamed-upload-paths';
 
 const ARCHIVE_TYPES = [
@@ -69,10 +70,10 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   await app.listen(config.http.port, config.http.host);
   const server = app.getHttpServer() as import('node:http').Server;
   // Slow or stalled clients are cut: headers must arrive quickly, the whole request within
-  // requestTimeout, and a connection silent for idleMs is closed (0 disables each).
+  // requestTimeout, and a body that stops arriving for idleMs (0 disables each).
   server.headersTimeout = config.timeouts.headersMs;
   server.requestTimeout = config.timeouts.requestMs;
-  server.setTimeout(config.timeouts.idleMs);
+  cutStalledBodies(server, config.timeouts.idleMs);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   return {
