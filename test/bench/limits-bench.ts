@@ -18,7 +18,7 @@ const MiB = 1024 * 1024;
 export const UNREACHED_QUOTAS = { RATE_LIMIT_PER_KEY: '1000000000', RATE_LIMIT_PER_HOST: '1000000000', RATE_LIMIT_PER_CLIENT: '1000000000' };
 
 export interface LimitsBenchResult {
-  health: { idle: LatencySummary; duringBombs: LatencySummary; bombs: number; bombStatuses: number[]; bombsSeconds: number; bombUnpackedMiB: number };
+  health: { idle: LatencySummary; duringBombs: LatencySummary; bombs: number; bombStatuses: string[]; bombsSeconds: number; bombUnpackedMiB: number };
   uploads: { sizeMB: number; count: number; mbPerSecond: number[]; apiPeakMiB: number; statuses: string[] };
   accept: Array<{ auth: string; reportsPerSecond: number; p99Ms: number; refused: number }>;
 }
@@ -61,6 +61,23 @@ export async function measureLimits(options: BenchOptions, teardown: Teardown): 
   const pg = new Client({ connectionString: database.url });
   await pg.connect();
   teardown.defer('close bench pg', () => pg.end());
+  try {
+    return await measure(url, api, pg, options, bombMiB, spawnApi);
+  } catch (error) {
+    // The hub's own account of what went wrong, when a request to it failed.
+    console.error(`hub api output (tail):\n${api.output().slice(-4000)}`);
+    throw error;
+  }
+}
+
+async function measure(
+  url: string,
+  api: RunningProcess,
+  pg: Client,
+  options: BenchOptions,
+  bombMiB: number,
+  spawnApi: (extra: Record<string, string>) => Promise<{ api: RunningProcess; url: string }>,
+): Promise<LimitsBenchResult> {
 
   // /health alone, then while four bombs inflate.
   let stopIdle = false;
@@ -70,14 +87,21 @@ export async function measureLimits(options: BenchOptions, teardown: Teardown): 
   let done = 0;
   const bombsStarted = performance.now();
   const bombs = Array.from({ length: 4 }, () =>
-    fetch(`${url}/api/v1/crash-archives`, { method: 'POST', headers: { 'content-type': 'application/x-bzip2' }, body: bomb }).then(async (res) => {
-      await res.text();
-      done++;
-      return res.status;
-    }),
+    fetch(`${url}/api/v1/crash-archives`, { method: 'POST', headers: { 'content-type': 'application/x-bzip2' }, body: bomb }).then(
+      async (res) => {
+        await res.text();
+        done++;
+        return String(res.status);
+      },
+      (error: Error) => {
+        done++;
+        return `failed: ${String((error.cause as Error | undefined)?.message ?? error.message)}`;
+      },
+    ),
   );
   const during = await healthSamples(url, () => done === 4);
   const bombStatuses = await Promise.all(bombs);
+  if (bombStatuses.some((s) => s.startsWith('failed'))) console.error(`a bomb upload failed; hub api output (tail):\n${api.output().slice(-4000)}`);
   const bombsSeconds = (performance.now() - bombsStarted) / 1000;
 
   // 1 GB problem dirs, core included, streamed like reporter-upload's curl -T.
