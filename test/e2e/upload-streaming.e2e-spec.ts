@@ -71,7 +71,7 @@ describe('problem-directory uploads stream and keep what matters', () => {
     const before = await hub.snapshot();
     const big = Buffer.alloc(40 * MiB, 1);
     const declared = await hub.http.put('/upload/big.tar.gz').set('content-type', 'application/gzip').send(big);
-    expect([declared.status, declared.body.message]).toEqual([413, `upload is ${40 * MiB} bytes (limit ${32 * MiB})`]);
+    expect([declared.status, declared.body.message]).toEqual([413, `upload is too large: ${40 * MiB} bytes (limit ${32 * MiB})`]);
     const chunked = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
       const req = request(`${hub.url}/upload/big.tar.gz`, { method: 'PUT', headers: { 'content-type': 'application/gzip' } }, (res) => {
         let body = '';
@@ -89,7 +89,7 @@ describe('problem-directory uploads stream and keep what matters', () => {
       pump();
     });
     expect(chunked.status).toBe(413);
-    expect(JSON.parse(chunked.body).message).toBe(`upload is larger than ${32 * MiB} bytes`);
+    expect(JSON.parse(chunked.body).message).toBe(`upload is too large: more than ${32 * MiB} bytes`);
     expect(await hub.snapshot()).toEqual(before);
   });
 

@@ -6,9 +6,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { craftTar } from './archive-builder';
+import { repositoryRoot } from './processes';
 
 /** satyr's sample problem directory (provenance in test/fixtures/upstream), with its core_backtrace. */
-export const SATYR_PROBLEM_DIR = join(__dirname, '..', 'fixtures', 'upstream', 'satyr', 'tests', 'problem_dir');
+export const SATYR_PROBLEM_DIR = join(repositoryRoot(), 'test', 'fixtures', 'upstream', 'satyr', 'tests', 'problem_dir');
 const CHUNK = 1024 * 1024;
 
 /** A tar header of a regular file of `size` bytes (craftTar's header, without the body). */

@@ -49,7 +49,7 @@ export class UploadSpoolService implements OnModuleInit {
     const { maxBytes } = this.config.limits.upload;
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_FIELD_BYTES) {
-      throw new PayloadTooLargeException(`upload is ${declared} bytes (limit ${maxBytes})`);
+      throw new PayloadTooLargeException(`upload is too large: ${declared} bytes (limit ${maxBytes})`);
     }
     const file = join(this.dir, randomUUID());
     const remove = () => rm(file, { force: true });
@@ -72,7 +72,7 @@ export class UploadSpoolService implements OnModuleInit {
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
-        if (bytes > maxBytes) return done(new PayloadTooLargeException(`upload is larger than ${maxBytes} bytes`));
+        if (bytes > maxBytes) return done(new PayloadTooLargeException(`upload is too large: more than ${maxBytes} bytes`));
         done(null, chunk);
       },
     });
@@ -119,7 +119,7 @@ export class UploadSpoolService implements OnModuleInit {
       parser.on('file', (name, stream) => {
         if (name !== 'file' || found) return stream.resume();
         found = true;
-        stream.on('limit', () => stream.destroy(new PayloadTooLargeException(`upload is larger than ${this.config.limits.upload.maxBytes} bytes`)));
+        stream.on('limit', () => stream.destroy(new PayloadTooLargeException(`upload is too large: more than ${this.config.limits.upload.maxBytes} bytes`)));
         resolve({ file: stream, finished });
       });
       let failure: Error | undefined;
