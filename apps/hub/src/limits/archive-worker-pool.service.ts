@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  OnApplicationBootstrap,
   OnModuleDestroy,
   PayloadTooLargeException,
   ServiceUnavailableException,
@@ -65,7 +66,7 @@ function httpError(failure: ArchiveJobFailure): Error {
  * in a bounded queue; a full queue answers 503.
  */
 @Injectable()
-export class ArchiveWorkerPool implements OnModuleDestroy {
+export class ArchiveWorkerPool implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ArchiveWorkerPool.name);
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
@@ -135,7 +136,8 @@ export class ArchiveWorkerPool implements OnModuleDestroy {
     });
     const lost = (error: Error) => {
       // A worker that dies (out of its heap, a bug) fails its own job only; the next job gets a new worker.
-      this.slots.splice(this.slots.indexOf(slot), 1);
+      const at = this.slots.indexOf(slot);
+      if (at >= 0) this.slots.splice(at, 1);
       if (slot.busy) {
         this.logger.error({ msg: 'archive worker died', error: error.message });
         slot.busy.reject(new HttpException('the archive could not be decoded within the hub\'s memory bounds', 413));
@@ -149,6 +151,11 @@ export class ArchiveWorkerPool implements OnModuleDestroy {
     });
     this.slots.push(slot);
     return slot;
+  }
+
+  /** The API starts one worker at once, so the first upload does not wait for a thread to load its modules. */
+  onApplicationBootstrap(): void {
+    if (this.config.role !== 'worker' && this.slots.length === 0) this.spawn();
   }
 
   async onModuleDestroy(): Promise<void> {

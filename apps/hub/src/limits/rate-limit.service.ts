@@ -34,6 +34,16 @@ export class RateLimitService implements OnModuleDestroy {
   }
 
   async check(subject: RateSubject): Promise<RateVerdict> {
+    try {
+      return await this.count(subject);
+    } catch (error) {
+      // Counters unreachable (Redis down): serve rather than refuse everyone; the queue's health is reported elsewhere.
+      this.logger.warn({ msg: 'rate-limit counters unavailable; request not counted', error: (error as Error).message });
+      return {};
+    }
+  }
+
+  private async count(subject: RateSubject): Promise<RateVerdict> {
     const { windowMs, perKey, perHost, perClient } = this.config.rateLimits;
     const buckets: Array<{ bucket: 'key' | 'host' | 'client'; key: string; limit: number }> = [];
     if (subject.credential && perKey > 0) buckets.push({ bucket: 'key', key: `key:${sha256(subject.credential)}`, limit: perKey });
@@ -43,14 +53,7 @@ export class RateLimitService implements OnModuleDestroy {
     }
     if (subject.hostId && perHost > 0) buckets.push({ bucket: 'host', key: `host:${sha256(subject.hostId)}`, limit: perHost });
     for (const { bucket, key, limit } of buckets) {
-      let counted: { count: number; resetAt: number };
-      try {
-        counted = await this.store.hit(key, windowMs);
-      } catch (error) {
-        // Counters unreachable: serve rather than refuse everyone (the queue's own health is reported elsewhere).
-        this.logger.warn({ msg: 'rate-limit counters unavailable; request not counted', error: (error as Error).message });
-        return {};
-      }
+      const counted = await this.store.hit(key, windowMs);
       if (counted.count > limit) {
         return { refused: { bucket, limit, retryAfterSec: Math.max(1, Math.ceil((counted.resetAt - Date.now()) / 1000)) } };
       }
