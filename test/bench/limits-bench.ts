@@ -79,11 +79,13 @@ async function measure(
   spawnApi: (extra: Record<string, string>) => Promise<{ api: RunningProcess; url: string }>,
 ): Promise<LimitsBenchResult> {
 
+  // Built first: compressing 4 GiB of zeros blocks this process for seconds, long enough for the
+  // hub to close idle keep-alive connections that fetch would then reuse.
+  const bomb = compressedZeros(4 * 1024 * MiB, 'bz2', craftTar([{ name: 'pd/type', body: 'CCpp' }, { name: 'pd/maps', declaredSize: 4 * 1024 * MiB }], { endMarker: false }));
   // /health alone, then while four bombs inflate.
   let stopIdle = false;
   setTimeout(() => (stopIdle = true), 3000);
   const idle = await healthSamples(url, () => stopIdle, 50);
-  const bomb = compressedZeros(4 * 1024 * MiB, 'bz2', craftTar([{ name: 'pd/type', body: 'CCpp' }, { name: 'pd/maps', declaredSize: 4 * 1024 * MiB }], { endMarker: false }));
   let done = 0;
   const bombsStarted = performance.now();
   const bombs = Array.from({ length: 4 }, () =>
