@@ -1,4 +1,4 @@
-export const BENCH_SECTIONS = ['http', 'grouping', 'fleet'] as const;
+export const BENCH_SECTIONS = ['http', 'grouping', 'fleet', 'limits'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {

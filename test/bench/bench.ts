@@ -11,6 +11,7 @@ import { FleetBenchResult, fleetReport, measureFleet } from './fleet-bench';
 import { GroupingSizeResult, measureGroupingCost } from './grouping-cost';
 import { measureRegroupCost, RegroupCostResult } from './regroup-cost';
 import { HttpPipelineResult, measureHttpPipeline } from './http-pipeline';
+import { LimitsBenchResult, limitsReport, measureLimits } from './limits-bench';
 import { MemorySampler } from './memory-sampler';
 import { createScratchDatabase } from './scratch-services';
 import { Cell, fmt, renderTable } from './text-table';
@@ -48,6 +49,7 @@ interface BenchResult {
   groupingGrowth?: GroupingGrowth;
   regroup?: RegroupCostResult;
   fleet?: FleetBenchResult;
+  limits?: LimitsBenchResult;
   totalSeconds: number;
 }
 
@@ -178,6 +180,7 @@ function printReport(r: BenchResult): void {
   if (r.http) out.push(...httpReport(r, r.http), '');
   if (r.grouping) out.push(...groupingReport(r, r.grouping), '');
   if (r.fleet) out.push(...fleetReport(r.fleet), '');
+  if (r.limits) out.push(...limitsReport(r.limits), '');
   out.push(`total: ${fmt(r.totalSeconds, 0)} s`, `written to ${RESULT_FILE}`);
   console.log(out.join('\n'));
 }
@@ -208,6 +211,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     }
   }
   const fleet = want('fleet') ? await measureFleet(options, teardown, memory) : undefined;
+  const limits = want('limits') ? await measureLimits(options, teardown) : undefined;
   const end = memory.peaks();
   return {
     startedAt,
@@ -230,6 +234,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     groupingGrowth: grouping ? growth(grouping) : undefined,
     regroup,
     fleet,
+    limits,
     totalSeconds: (performance.now() - started) / 1000,
   };
 }

@@ -155,6 +155,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       MAX_BODY_BYTES: String(2 * 1024 * 1024),
       ARCHIVE_MAX_UNPACKED_BYTES: String(4 * 1024 * 1024),
       ARCHIVE_MAX_ENTRIES: '50',
+      UPLOAD_MAX_BYTES: String(2 * 1024 * 1024),
     });
     // Something already stored, which bad input must leave untouched.
     const res = await hub.http.post('/reports/new/').send(CORE_UREPORT).expect(202);

@@ -323,7 +323,7 @@ describe('erasing a host from a fleet', () => {
 
     // Counters are what the remaining crash reports add up to (zero for the candidate only H crashed into).
     const counters = await hub.db.query(
-      `SELECT c.id, c.report_count, c.host_count, c.occurrence_count,
+      `SELECT c.id, c.report_count, c.host_count, c.occurrence_count::int AS occurrence_count,
               count(r.id)::int AS reports, count(DISTINCT r.host_key)::int AS hosts, COALESCE(sum(r.occurrences), 0)::int AS occurrences
          FROM bug_candidate c LEFT JOIN crash_report r ON r.candidate_id = c.id GROUP BY c.id`,
     );

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { waitFor } from './wait-for';
 
 /** The repository root (where nest-cli.json is), whether run from sources by Jest or compiled under dist/. */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'nest-cli.json'))) {
     const parent = dirname(dir);

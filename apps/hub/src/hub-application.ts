@@ -9,6 +9,8 @@ import { HubModule, HubRoles } from './hub.module';
 import { SafeErrorFilter } from './errors/safe-error.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { HubMetrics } from './metrics/hub-metrics.service';
+import { cutStalledBodies } from './limits/stalled-body-timeout';
+import { isStreamedUpload } from './limits/streamed-upload-paths';
 
 const ARCHIVE_TYPES = [
   'application/gzip',
@@ -72,7 +74,10 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.use(httpMetricsMiddleware(app.get(HubMetrics)));
   app.useBodyParser('json', { limit: config.http.maxBodyBytes });
-  app.useBodyParser('raw', { type: ARCHIVE_TYPES, limit: config.http.maxBodyBytes });
+  app.useBodyParser('raw', {
+    type: (req) => !isStreamedUpload(req) && ARCHIVE_TYPES.includes(String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()),
+    limit: config.http.maxBodyBytes,
+  });
   // Browser forms (sign-in, sign-out, the console's pages).
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.useGlobalPipes(new StandardSchemaValidationPipe());
@@ -85,7 +90,12 @@ export async function startHub(config: HubConfig, roles: HubRoles): Promise<Runn
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
   if (config.access.bootstrapAdmin) await bootstrapAdmin(app.get(AccountsService));
   await app.listen(config.http.port, config.http.host);
-  const server = app.getHttpServer();
+  const server = app.getHttpServer() as import('node:http').Server;
+  // Slow or stalled clients are cut: headers must arrive quickly, the whole request within
+  // requestTimeout, and a body that stops arriving for idleMs (0 disables each).
+  server.headersTimeout = config.timeouts.headersMs;
+  server.requestTimeout = config.timeouts.requestMs;
+  cutStalledBodies(server, config.timeouts.idleMs);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   return {

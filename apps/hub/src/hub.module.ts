@@ -1,3 +1,5 @@
+import { APP_GUARD } from '@nestjs/core';
+import { MulterModule } from '@nestjs/platform-express';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { HubConfig } from '../../../libs/config/src';
@@ -67,6 +69,11 @@ import { MetricsPublisher } from './metrics/metrics-publisher.service';
 import { ProcessingAttemptService } from './processing/processing-attempt.service';
 import { ReportIndexerService } from './search/report-indexer.service';
 import { candidateSearchProvider } from './search/search.providers';
+import { ArchiveWorkerPool } from './limits/archive-worker-pool.service';
+import { multipartLimits } from './limits/multipart-limits';
+import { RateLimitGuard } from './limits/rate-limit.guard';
+import { RateLimitService } from './limits/rate-limit.service';
+import { UploadSpoolService } from './limits/upload-spool.service';
 
 /** Which halves of the hub this process runs; one codebase, one provider graph. */
 export interface HubRoles {
@@ -96,6 +103,7 @@ export class HubModule {
       HubMetrics,
       MetricsPublisher,
       ProcessingAttemptService,
+      ArchiveWorkerPool,
       // The QA workflow files in the worker and previews in the API: both read candidates and raw stacks.
       CandidatesService,
       CandidateDetailRepository,
@@ -125,6 +133,10 @@ export class HubModule {
       FafErrorFilter,
       ConsoleService,
       ConsoleRepository,
+      UploadSpoolService,
+      RateLimitService,
+      // After the access guard (registered above), so a refused credential never spends a quota.
+      { provide: APP_GUARD, useClass: RateLimitGuard },
     ];
     const worker: Provider[] = [
       CrashReportProcessor,
@@ -139,7 +151,12 @@ export class HubModule {
     const reprocess: Provider[] = [ReprocessService, ...(roles.worker ? [] : [CrashProcessingService, CrashLinkService])];
     return {
       module: HubModule,
-      imports: [DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun), QueueModule.forRoot(config), TerminusModule],
+      imports: [
+        DatabaseModule.forRoot(databaseUrl, poolSize, config.migrationsRun),
+        QueueModule.forRoot(config),
+        TerminusModule,
+        MulterModule.register({ limits: multipartLimits(config) }),
+      ],
       controllers: roles.api
         ? [FafCompatController, CrashIngestController, CepIngestController, CandidatesController, FleetStatsController, FleetStatsPageController, HostsController, HealthController, ReportLinksController, MetricsController, QaController, ...accessControllers, ConsoleController, AdminConsoleController, ConsoleAssetsController]
         : [],

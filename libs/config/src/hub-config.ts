@@ -25,6 +25,19 @@ export const HubEnvSchema = z.object({
   ARCHIVE_MAX_UNPACKED_BYTES: bytes(256 * 1024 * 1024),
   ARCHIVE_MAX_ENTRIES: bytes(2000),
   ARCHIVE_MAX_ENTRY_BYTES: bytes(128 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: bytes(4 * 1024 ** 3).describe('problem-directory uploads (PUT /upload, crash-archives): streamed body limit'),
+  ARCHIVE_MAX_STREAM_BYTES: bytes(8 * 1024 ** 3).describe('problem-directory uploads: whole unpacked stream, skipped cores included'),
+  ARCHIVE_MAX_RATIO: z.coerce.number().positive().default(1100).describe('an upload may unpack to at most this many times its compressed size (gzip tops out near 1032)'),
+  UPLOAD_MIN_BYTES_PER_SEC: z.coerce.number().int().min(0).default(1024).describe('a streamed upload slower than this (after 10 s) is cut; 0 = off'),
+  ARCHIVE_WORKERS: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that inflate uploads'),
+  ARCHIVE_QUEUE_MAX: z.coerce.number().int().min(0).default(32).describe('uploads waiting for an archive worker before 503'),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(15 * 60_000).describe('receiving the whole request, body included (4 GiB uploads need minutes)'),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000).describe('a request body that stops arriving this long is cut'),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(6000).describe('requests per window per presented credential; 0 = unlimited'),
+  RATE_LIMIT_PER_HOST: z.coerce.number().int().min(0).default(600).describe('reports per window per host id; 0 = unlimited'),
+  RATE_LIMIT_PER_CLIENT: z.coerce.number().int().min(0).default(6000).describe('requests per window per anonymous client address; 0 = unlimited'),
   JOB_ATTEMPTS: z.coerce.number().int().positive().default(5),
   JOB_BACKOFF_MS: z.coerce.number().int().positive().default(2000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
@@ -100,7 +113,14 @@ export interface HubConfig {
   limits: {
     maxUReportBytes: number;
     archive: { maxCompressedBytes: number; maxUnpackedBytes: number; maxEntries: number; maxEntryBytes: number };
+    /** Problem-directory doors: streamed to disk, cores skipped while inflating. */
+    upload: { maxBytes: number; maxStreamBytes: number; minBytesPerSec: number };
+    /** Decompression ratio bound, applied to every archive door. */
+    maxRatio: number;
+    archivePool: { workers: number; queueMax: number };
   };
+  timeouts: { requestMs: number; headersMs: number; idleMs: number };
+  rateLimits: { windowMs: number; perKey: number; perHost: number; perClient: number };
   jobs: { attempts: number; backoffMs: number; concurrency: number; lockMs: number; recoveryIntervalMs: number; recoveryGraceMs: number };
   grouping: { threshold: number; hotWindowDays: number };
   search: { backend: 'postgres' } | { backend: 'elasticsearch'; url: string; index: string };
@@ -215,7 +235,12 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         maxEntries: e.ARCHIVE_MAX_ENTRIES,
         maxEntryBytes: e.ARCHIVE_MAX_ENTRY_BYTES,
       },
+      maxRatio: e.ARCHIVE_MAX_RATIO,
+      upload: { maxBytes: e.UPLOAD_MAX_BYTES, maxStreamBytes: e.ARCHIVE_MAX_STREAM_BYTES, minBytesPerSec: e.UPLOAD_MIN_BYTES_PER_SEC },
+      archivePool: { workers: e.ARCHIVE_WORKERS, queueMax: e.ARCHIVE_QUEUE_MAX },
     },
+    timeouts: { requestMs: e.HTTP_REQUEST_TIMEOUT_MS, headersMs: e.HTTP_HEADERS_TIMEOUT_MS, idleMs: e.HTTP_IDLE_TIMEOUT_MS },
+    rateLimits: { windowMs: e.RATE_LIMIT_WINDOW_MS, perKey: e.RATE_LIMIT_PER_KEY, perHost: e.RATE_LIMIT_PER_HOST, perClient: e.RATE_LIMIT_PER_CLIENT },
     jobs: {
       attempts: e.JOB_ATTEMPTS,
       backoffMs: e.JOB_BACKOFF_MS,

@@ -4,3 +4,4 @@ export * from './crash/crash-delivery';
 export * from './zod-error-message';
 export * from './fleet';
 export * from './access/access-api.schema';
+export * from './bounds/input-bounds';

@@ -1,3 +1,4 @@
+import { INPUT_BOUNDS } from '../../contracts/src/bounds/input-bounds';
 import {
   parseAnacondaDump,
   parseCoreBacktrace,
@@ -62,9 +63,10 @@ function anacondaVersion(crash: ParsedCrash): string | undefined {
   return (crash as ParsedAnacondaDump).anacondaVersion;
 }
 
-/** ABRT's local occurrence counter (`count`); a directory without one stands for one crash. */
+/** ABRT's local occurrence counter (`count`), within the per-report bound; a directory without one stands for one crash. */
 export function problemOccurrences(dir: ProblemDirectory): number {
-  return Math.max(1, Number.parseInt(dir.text('count') ?? '1', 10) || 1);
+  const count = Number.parseInt(dir.text('count') ?? '1', 10) || 1;
+  return Math.min(INPUT_BOUNDS.maxOccurrencesPerReport, Math.max(1, count));
 }
 
 /** An ABRT problem directory (any supported type) as the hub's CrashInput. */

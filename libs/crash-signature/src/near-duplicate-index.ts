@@ -3,6 +3,7 @@ import { CrashFamily } from './crash-thread';
 import data from './data/normalization-v1.json';
 import { mayJoinByDistance, StackDistance, stackDistance, withinCut } from './frame-distance';
 import { isShallowStack, NormalizedFrame, UNKNOWN_FUNCTION } from './frame-normalization';
+import { indexedPrefix } from '../../contracts/src/bounds/input-bounds';
 
 /** abrt's BACKTRACE_DUP_THRESHOLD and FAF's dendrogram cut level; the data file keeps the rule. */
 export const NEAR_DUPLICATE_THRESHOLD: number = data.distance.threshold;
@@ -113,7 +114,9 @@ export function bucketKeys(frames: NormalizedFrame[]): string[] {
   const keys = frames
     .slice(0, BUCKET_FRAMES)
     .map((f) => f.function)
-    .filter((name) => name !== UNKNOWN_FUNCTION && !genericFunctions.has(name));
+    .filter((name) => name !== UNKNOWN_FUNCTION && !genericFunctions.has(name))
+    // A btree row holds ~2.7 kB: a key is a bounded prefix of the name, however long the name.
+    .map((name) => indexedPrefix(name));
   return [...new Set(keys)];
 }
 

@@ -48,7 +48,7 @@ describe('PostgresCandidateSearch', () => {
       await ds.query(
         `INSERT INTO bug_candidate (id, family, component, exact_hash, signature_text, representative_frames, exemplars,
                                     first_seen, last_seen, report_count, occurrence_count, host_count)
-         VALUES ($1, $2, $3, $4, $5, '[]', '[]', $6, $7, $8, $8, $9)`,
+         VALUES ($1, $2, $3, $4, $5, '[]', '[]', $6, $7, $8::int, $8::int, $9)`,
         [id, reports[0]!.family, reports[0]!.component, `hash-${id}`, reports[0]!.signatureText, times[0], times.at(-1),
           reports.length, new Set(reports.flatMap((d) => (d.hostKey ? [d.hostKey] : []))).size],
       );

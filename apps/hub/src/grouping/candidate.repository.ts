@@ -166,7 +166,7 @@ export class CandidateRepository {
           report_count = s.reports, occurrence_count = s.occurrences,
           first_seen = COALESCE(s.first_seen, c.first_seen), last_seen = COALESCE(s.last_seen, c.last_seen),
           host_count = (SELECT count(*)::int FROM candidate_host h WHERE h.candidate_id = c.id)
-         FROM (SELECT count(*)::int AS reports, COALESCE(sum(occurrences), 0)::int AS occurrences,
+         FROM (SELECT count(*)::int AS reports, COALESCE(sum(occurrences), 0)::bigint AS occurrences,
                       min(crashed_at) AS first_seen, max(crashed_at) AS last_seen
                  FROM crash_report WHERE candidate_id = $1) s
         WHERE c.id = $1`,

@@ -10,26 +10,26 @@ import {
   Post,
   Put,
   Req,
-  UploadedFile,
   UseFilters,
-  UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AgentCrashReport, AgentCrashReportSchema } from '../../../../libs/contracts/src';
 import { labelsWithRig } from '../../../../libs/access/src';
 import { Access } from '../access/access-policy';
-import { AcceptsContent } from './accepted-content.guard';
-import { IntakeErrorFilter } from './intake-error.filter';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import { Principal, rigOf } from '../access/principal';
+import { UploadSpoolService } from '../limits/upload-spool.service';
+import { AcceptsContent } from './accepted-content.guard';
+import { IntakeErrorFilter } from './intake-error.filter';
 import { RawReportRepository } from './raw-report.repository';
 import { ReportIntakeService } from './report-intake.service';
 import { SenderCountryService } from './sender-country.service';
 
-/** The hub's native ingestion API (agent, test rigs, reporter-upload). */
-/** Anyone may send (unless INGEST_MODE=keys); the report id, unguessable, lets its sender read the outcome. */
+/**
+ * The hub's native ingestion API (agent, test rigs, reporter-upload). Anyone may send (unless
+ * INGEST_MODE=keys); the report id, unguessable, lets its sender read the outcome.
+ */
 @ApiTags('ingestion')
 @Controller()
 @Access('ingest')
@@ -38,6 +38,7 @@ export class CrashIngestController {
     private readonly intake: ReportIntakeService,
     private readonly rawReports: RawReportRepository,
     private readonly senderCountry: SenderCountryService,
+    private readonly spool: UploadSpoolService,
   ) {}
 
   @Post('api/v1/crash-reports')
@@ -53,36 +54,43 @@ export class CrashIngestController {
   }
 
   @Post('api/v1/crash-archives')
-  @HttpCode(202)
   @Access('ingest')
+  @HttpCode(202)
   @UseFilters(IntakeErrorFilter)
   @AcceptsContent('crashArchive')
-  @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`)' })
+  @ApiOperation({ summary: 'ABRT problem directory as .tar.gz/.tar.xz/.tar.bz2 (raw body or multipart `file`), streamed; cores are skipped' })
   @ApiConsumes('application/gzip', 'application/x-xz', 'application/x-bzip2', 'multipart/form-data')
-  @UseInterceptors(FileInterceptor('file'))
-  async createCrashArchive(
-    @UploadedFile() file: Express.Multer.File | undefined,
-    @Req() req: Request,
-    @Headers() headers: Record<string, string>,
-    @CurrentPrincipal() principal: Principal,
-  ) {
-    const meta = this.meta(headers, req, principal);
-    const body = file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    const result = await this.intake.acceptProblemDirArchive(body, meta);
-    return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
+  createCrashArchive(@Req() req: Request, @Headers() headers: Record<string, string>, @CurrentPrincipal() principal: Principal) {
+    return this.acceptStreamed(req, headers, principal);
   }
 
   /** libreport `reporter-upload` with an http(s) URL uploads with PUT (curl -T). */
   @Put('upload/:name')
-  @HttpCode(202)
   @Access('ingest')
+  @HttpCode(202)
   @UseFilters(IntakeErrorFilter)
   @AcceptsContent('upload')
-  @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz' })
-  async upload(@Req() req: Request, @Headers() headers: Record<string, string>, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({ summary: 'reporter-upload target: PUT <hub>/upload/<dir>.tar.gz, streamed; cores are skipped' })
+  upload(@Req() req: Request, @Headers() headers: Record<string, string>, @CurrentPrincipal() principal: Principal) {
+    return this.acceptStreamed(req, headers, principal);
+  }
+
+  private async acceptStreamed(req: Request, headers: Record<string, string>, principal: Principal) {
     const meta = this.meta(headers, req, principal);
-    const result = await this.intake.acceptProblemDirArchive(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), meta);
-    return { id: result.id, status: 'queued', duplicate: !result.created, problemType: result.problemType };
+    const upload = await this.spool.spool(req);
+    try {
+      const result = await this.intake.acceptProblemDirArchive({ file: upload.file }, upload.bytes, meta);
+      return {
+        id: result.id,
+        status: result.waitingReason ? 'waiting' : 'queued',
+        duplicate: !result.created,
+        problemType: result.problemType,
+        ...(result.skipped?.length ? { skipped: result.skipped } : {}),
+        ...(result.waitingReason ? { reason: result.waitingReason } : {}),
+      };
+    } finally {
+      await upload.remove();
+    }
   }
 
   /** Upload headers, the sender's country, and a rig key's labels. */

@@ -16,6 +16,9 @@ export interface NewRawReport {
   country?: string | null;
   crashKey?: string | null;
   bthash?: string | null;
+  skippedEntries?: string[];
+  /** Set: stored as `waiting` (not queued) for this reason. */
+  waitingReason?: string;
 }
 
 export interface ReportStatusRow {
@@ -23,6 +26,8 @@ export interface ReportStatusRow {
   kind: RawReportKind;
   status: RawReportStatus;
   rejectReason: string | null;
+  waitingReason: string | null;
+  skippedEntries: string[];
   receivedAt: Date;
   processedAt: Date | null;
   processingAttempts: number;
@@ -47,7 +52,9 @@ export class RawReportRepository {
         occurrences: report.occurrences ?? 1,
         crashKey: report.crashKey ?? null,
         bthash: report.bthash ?? null,
-        status: 'queued',
+        skippedEntries: report.skippedEntries ?? [],
+        waitingReason: report.waitingReason ?? null,
+        status: report.waitingReason ? 'waiting' : 'queued',
       })
       .orIgnore()
       .returning(['id'])
@@ -55,10 +62,17 @@ export class RawReportRepository {
     return result.raw.length > 0;
   }
 
+  /** The stored content hash of a report id, to tell a retry from a conflicting upload. */
+  async contentSha256Of(id: string): Promise<string | undefined> {
+    const rows: Array<{ sha: string }> = await this.dataSource.query('SELECT content_sha256 AS sha FROM raw_report WHERE id = $1', [id]);
+    return rows[0]?.sha;
+  }
+
   /** Processing state, and the candidate once the report is grouped. */
   async findStatus(id: string): Promise<ReportStatusRow | null> {
     const rows: ReportStatusRow[] = await this.dataSource.query(
-      `SELECT r.id, r.kind, r.status, r.reject_reason AS "rejectReason", r.received_at AS "receivedAt",
+      `SELECT r.id, r.kind, r.status, r.reject_reason AS "rejectReason",
+              r.waiting_reason AS "waitingReason", r.skipped_entries AS "skippedEntries", r.received_at AS "receivedAt",
               r.processed_at AS "processedAt", r.processing_attempts AS "processingAttempts",
               c.candidate_id AS "candidateId"
          FROM raw_report r LEFT JOIN crash_report c ON c.id = r.id

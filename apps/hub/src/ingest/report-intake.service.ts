@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, Inject, Injectable, Logger, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, PayloadTooLargeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -12,20 +12,21 @@ import {
 import {
   AgentCrashReport,
   describeZodError,
+  parseOccurrences,
   ReportLabelsSchema,
   UReportV2,
   UReportV2Schema,
 } from '../../../../libs/contracts/src';
-import { PROBLEM_TYPE_SPECS, PROBLEM_TYPES, stackElementOf } from '../../../../libs/crash-reports/src/problem-types';
 import { minimiseUReport } from '../../../../libs/crash-reports/src/crash-minimisation';
 import { bthashOf } from '../../../../libs/crash-reports/src/ureport-to-crash';
-import { CrashIdentity, problemDirIdentity } from '../../../../libs/crash-reports/src/crash-identity';
+import type { CrashIdentity } from '../../../../libs/crash-reports/src/crash-identity';
 import { describeError } from '../../../../libs/observability/src/error-description';
 import { JOB_FOR_REPORT_KIND, JobQueue, QUEUES } from '../../../../libs/queue/src';
-import { ArchiveRejectedError, readArchive, toProblemDirectory } from '../../../../libs/storage/src/archive';
+import type { CompressedSource } from '../../../../libs/storage/src/archive';
 import type { RawReportKind } from '../../../../libs/storage/src/entities';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { HostRepository } from '../fleet/host.repository';
+import { ArchiveWorkerPool } from '../limits/archive-worker-pool.service';
 import { HubMetrics } from '../metrics/hub-metrics.service';
 import { CrashIdentityService } from './crash-identity.service';
 import { NewRawReport, RawReportRepository } from './raw-report.repository';
@@ -39,6 +40,10 @@ export interface IntakeMeta {
   occurrences?: number;
   /** Country of the sender's address (SenderCountryService); the address is not passed on. */
   country?: string | null;
+  /** Entries left out of a problem directory while it streamed in ("skipped: <name>, <size>"). */
+  skipped?: string[];
+  /** Stored but not processed (a core without a stack): why. */
+  waitingReason?: string;
 }
 
 export interface IntakeResult {
@@ -47,17 +52,11 @@ export interface IntakeResult {
   created: boolean;
   bthash?: string;
   problemType?: string;
+  skipped?: string[];
+  waitingReason?: string;
 }
 
-/** Limits exceeded are 413; every other refusal of an archive is the client's malformed input. */
-function archiveHttpError(error: ArchiveRejectedError): HttpException {
-  const message = `archive rejected (${error.code}): ${error.message}`;
-  return error.code === 'too-large' || error.code === 'too-many-entries'
-    ? new PayloadTooLargeException(message)
-    : new BadRequestException(message);
-}
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -77,6 +76,7 @@ export class ReportIntakeService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: HubMetrics,
     private readonly crashIdentity: CrashIdentityService,
+    private readonly archives: ArchiveWorkerPool,
   ) {}
 
   parseUReport(body: unknown): UReportV2 {
@@ -108,7 +108,7 @@ export class ReportIntakeService {
     const json = Buffer.from(JSON.stringify(ureport));
     const bthash = bthashOf(ureport.problem);
     // Kept so that the problem dir reporter-upload sends after it can claim it as the same crash.
-    const result = await this.store('ureport', json, gzipSync(json), 'gzip', meta, { bthash });
+    const result = await this.store('ureport', sha256(json), gzipSync(json), 'gzip', meta, { bthash });
     return { ...result, bthash, problemType: ureport.problem.type };
   }
 
@@ -117,33 +117,31 @@ export class ReportIntakeService {
     const { reportId, hostId, labels } = report;
     const ureport = minimiseUReport(report.ureport, this.config.machineIdKey);
     const json = Buffer.from(JSON.stringify({ ...report, ureport }));
-    const result = await this.store('ureport', json, gzipSync(json), 'gzip', { source: 'agent', reportId, hostId, labels, country });
+    const result = await this.store('ureport', sha256(json), gzipSync(json), 'gzip', { source: 'agent', reportId, hostId, labels, country });
     return { ...result, bthash: bthashOf(ureport.problem), problemType: ureport.problem.type };
   }
 
-  async acceptProblemDirArchive(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult> {
-    if (!archive?.length) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
-    let problemType: string;
-    let identity: CrashIdentity;
-    try {
-      const dir = toProblemDirectory(await readArchive(archive, this.config.limits.archive));
-      problemType = dir.text('type')!.trim();
-      if (!PROBLEM_TYPES.includes(problemType)) {
-        throw new UnprocessableEntityException(
-          `unknown problem type '${problemType}': the hub groups ${PROBLEM_TYPES.join(', ')}`,
-        );
-      }
-      if (!stackElementOf(problemType, (name) => dir.text(name))) {
-        throw new UnprocessableEntityException(
-          `${problemType} problem directory has no stack: expected one of ${PROBLEM_TYPE_SPECS[problemType].stackElements.join(', ')}`,
-        );
-      }
-      identity = problemDirIdentity(dir, sha256(archive), meta.hostId);
-    } catch (error) {
-      throw error instanceof ArchiveRejectedError ? archiveHttpError(error) : error;
-    }
-    const result = await this.store('problem-dir', archive, archive, 'archive', meta, { identity });
-    return { ...result, problemType };
+  /**
+   * A problem directory of `bytes`, in memory or spooled to disk. Inflated on a worker thread;
+   * cores and large unused blobs are skipped, the rest is re-packed and stored. A core without a
+   * stack is stored as waiting for a backtrace. Its content identity is the re-packed kept entries
+   * (names, order, bytes): a client re-building the same directory, with other compression or
+   * timestamps, sends the same content; its crash identity (see CrashIdentityService) makes a
+   * re-send add only ABRT's new occurrences.
+   */
+  async acceptProblemDirArchive(archive: CompressedSource, bytes: number, meta: IntakeMeta): Promise<IntakeResult> {
+    if (!bytes) throw new BadRequestException('empty body: expected a .tar.gz, .tar.xz or .tar.bz2 problem directory');
+    const { archive: limits, upload } = this.config.limits;
+    const dir = await this.archives.problemDir(archive, bytes, limits, upload.maxStreamBytes, meta.hostId);
+    const result = await this.store(
+      'problem-dir',
+      sha256(dir.packed),
+      dir.packed,
+      'archive',
+      { ...meta, skipped: dir.skipped, waitingReason: dir.waitingReason },
+      { identity: dir.identity },
+    );
+    return { ...result, problemType: dir.problemType, skipped: dir.skipped, waitingReason: dir.waitingReason };
   }
 
   /**
@@ -153,8 +151,11 @@ export class ReportIntakeService {
   async acceptCepReport(archive: Buffer, meta: IntakeMeta): Promise<IntakeResult & { hostIdShared: boolean }> {
     if (!archive?.length) throw new BadRequestException('empty body: expected report.tar.gz');
     let manifest: ReportManifest;
-    try {
-      const entries = await readArchive(archive, this.config.limits.archive);
+    {
+      if (archive.length > this.config.limits.archive.maxCompressedBytes) {
+        throw new PayloadTooLargeException(`upload is ${archive.length} bytes (limit ${this.config.limits.archive.maxCompressedBytes})`);
+      }
+      const entries = await this.archives.entries(archive, this.config.limits.archive);
       const raw = entries.get(CEP_MANIFEST_FILE);
       if (!raw) throw new BadRequestException(`report.tar.gz has no ${CEP_MANIFEST_FILE}`);
       let json: unknown;
@@ -168,8 +169,6 @@ export class ReportIntakeService {
       manifest = parsed.data;
       const missing = manifest.collectors.filter((c) => !entries.has(c.file)).map((c) => c.file);
       if (missing.length) throw new BadRequestException(`report.tar.gz lacks collector files: ${missing.join(', ')}`);
-    } catch (error) {
-      throw error instanceof ArchiveRejectedError ? archiveHttpError(error) : error;
     }
     if (meta.reportId && meta.reportId !== manifest.reportId) {
       throw new BadRequestException('X-Report-Id does not match the manifest reportId');
@@ -177,7 +176,7 @@ export class ReportIntakeService {
     if (meta.hostId && meta.hostId !== manifest.hostId) {
       throw new BadRequestException('X-Host-Id does not match the manifest hostId');
     }
-    const stored = await this.store('cep', archive, archive, 'archive', { ...meta, reportId: manifest.reportId, hostId: manifest.hostId });
+    const stored = await this.store('cep', sha256(archive), archive, 'archive', { ...meta, reportId: manifest.reportId, hostId: manifest.hostId });
     // Checked against processed reports only: of two clones sending at once, the later one learns it
     // at its next report, and the worker flags the host meanwhile (cloneSignals).
     const hostIdShared =
@@ -212,15 +211,20 @@ export class ReportIntakeService {
     const rawOccurrences = one('x-occurrences');
     let occurrences: number | undefined;
     if (rawOccurrences !== undefined) {
-      occurrences = Number(rawOccurrences);
-      if (!Number.isInteger(occurrences) || occurrences < 1) throw new BadRequestException('X-Occurrences must be a positive integer');
+      const parsed = parseOccurrences(rawOccurrences);
+      if ('problem' in parsed) throw new BadRequestException(`X-Occurrences ${parsed.problem}`);
+      occurrences = parsed.value;
     }
     return { source, reportId, hostId, labels, occurrences };
   }
 
+  /**
+   * Stores once per id. The same id again with the same content is an idempotent duplicate; with
+   * other content it is a conflict the client is told about (409), never silently dropped.
+   */
   private async store(
     kind: RawReportKind,
-    original: Buffer,
+    contentSha256: string,
     payload: Buffer,
     encoding: string,
     meta: IntakeMeta,
@@ -232,20 +236,30 @@ export class ReportIntakeService {
       source: meta.source,
       encoding,
       payload,
-      contentSha256: sha256(original),
+      contentSha256,
       hostId: meta.hostId,
       labels: meta.labels,
       occurrences: meta.occurrences,
       country: meta.country ?? null,
       bthash: crash.bthash ?? null,
+      skippedEntries: meta.skipped,
+      waitingReason: meta.waitingReason,
     };
     const { id, created } = crash.identity
       ? await this.crashIdentity.storeOccurrence(crash.identity, report, meta.occurrences)
       : { id: report.id, created: await this.rawReports.insertOnce(report) };
+    if (!created && id === report.id) {
+      const stored = await this.rawReports.contentSha256Of(id);
+      if (stored !== undefined && stored !== contentSha256) {
+        throw new ConflictException(`report ${id} was already received with different content; send new content under a new report id`);
+      }
+    }
     this.metrics.outcome(created ? 'accepted' : 'duplicate', { kind });
     if (created) {
-      this.logger.log({ msg: 'report stored', reportId: id, kind, source: meta.source, bytes: payload.length });
-      await this.enqueue(id, kind);
+      if (meta.skipped?.length) this.metrics.outcome('skipped_entry', { kind }, meta.skipped.length);
+      if (meta.waitingReason) this.metrics.outcome('waiting_for_backtrace', { kind });
+      this.logger.log({ msg: meta.waitingReason ? 'report stored, waiting for a backtrace' : 'report stored', reportId: id, kind, source: meta.source, bytes: payload.length });
+      if (!meta.waitingReason) await this.enqueue(id, kind);
     }
     return { id, created };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from '../bounds/input-bounds';
 
 /** Bumped when the manifest or the tarball layout changes incompatibly; the hub dispatches on it. */
 export const CEP_REPORT_SCHEMA_VERSION = 1;
@@ -32,13 +33,13 @@ export const manifestCollectorEntrySchema = z.strictObject({
   /** Tarball member holding the output; present for every entry so absence is explicit. */
   file: z.string().regex(/^[a-z0-9][a-z0-9._-]*\.json$/),
   /** Why the status is not `ok` (no host data, fixed vocabulary from the agent). */
-  reason: z.string().max(200).optional(),
+  reason: safeText(200).optional(),
 });
 export type ManifestCollectorEntry = z.infer<typeof manifestCollectorEntrySchema>;
 
 export const reportManifestSchema = z.strictObject({
   schemaVersion: z.literal(CEP_REPORT_SCHEMA_VERSION),
-  agentVersion: z.string().min(1).max(40),
+  agentVersion: safeText(40).min(1),
   hostId: z.uuid(),
   reportId: z.uuid(),
   createdAt: z.iso.datetime(),

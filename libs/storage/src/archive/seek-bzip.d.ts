@@ -1,4 +1,4 @@
-// seek-bzip ships no typings; this covers the one call we make (see node_modules/seek-bzip/README.md).
+// seek-bzip ships no typings; this covers what we use (see node_modules/seek-bzip/lib/index.js).
 declare module 'seek-bzip' {
   interface BunzipInput {
     readByte(): number;
@@ -8,5 +8,18 @@ declare module 'seek-bzip' {
   interface BunzipOutput {
     writeByte(byte: number): void;
   }
-  export function decode(input: BunzipInput, output: BunzipOutput, multistream?: boolean): void;
+  /** The decoder's block-level steps, which its own `decode()` loops over. */
+  interface BunzipDecoder {
+    _init_block(): boolean;
+    _read_bunzip(): void;
+    _start_bunzip(input: BunzipInput, output: BunzipOutput): void;
+    reader: { read(bits: number): number };
+    streamCRC: number;
+  }
+  interface BunzipConstructor {
+    new (input: BunzipInput, output: BunzipOutput): BunzipDecoder;
+    decode(input: BunzipInput, output: BunzipOutput, multistream?: boolean): void;
+  }
+  const Bunzip: BunzipConstructor;
+  export = Bunzip;
 }

@@ -3,15 +3,28 @@ import type { ArchiveLimits } from './archive-limits';
 
 export type ArchiveEntries = Map<string, Buffer>;
 
+/** A member left out while streaming (a core dump, a large blob nobody reads). */
+export interface SkippedEntry {
+  path: string;
+  size: number;
+}
+
+/** Decides, from its header alone, whether a regular file is kept; a skipped one is never buffered. */
+export type KeepEntry = (path: string, size: number) => boolean;
+
 const BLOCK = 512;
 /** Bound for pax / GNU long-name record bodies, which are held in memory whole. */
 const MAX_METADATA_BYTES = 64 * 1024;
+/** Zero records after the end-of-archive marker (GNU tar pads to 10 KiB records); more is a bomb's filler. */
+const MAX_TRAILING_BYTES = 1024 * 1024;
+/** Skipped entries named one by one; beyond this only their number grows. */
+const MAX_SKIPPED_LISTED = 100;
 
 /** What the parser waits for next. */
 type Pending =
   | { kind: 'header' }
   | { kind: 'file'; path: string; size: number }
-  | { kind: 'skip'; size: number }
+  | { kind: 'skip'; remaining: number }
   | { kind: 'meta'; type: string; size: number; entry: string }
   | { kind: 'done' };
 
@@ -36,16 +49,43 @@ export class TarParser {
   private overrides: NextHeaderOverrides = {};
   private entryCount = 0;
   private fileBytes = 0;
+  private trailing = 0;
   private readonly entries: ArchiveEntries = new Map();
+  readonly skipped: SkippedEntry[] = [];
+  private readonly skippedPaths = new Set<string>();
+  skippedCount = 0;
 
-  constructor(private readonly limits: ArchiveLimits) {}
+  constructor(
+    private readonly limits: ArchiveLimits,
+    private readonly keep: KeepEntry = () => true,
+  ) {}
 
   write(chunk: Buffer): void {
     // Bytes after the end-of-archive marker (tar's record padding) carry no entries.
-    if (this.state.kind === 'done') return;
+    if (this.state.kind === 'done') {
+      this.trailing += chunk.length;
+      if (this.trailing > MAX_TRAILING_BYTES) {
+        throw new ArchiveRejectedError('too-large', `archive continues more than ${MAX_TRAILING_BYTES} bytes past its end-of-archive marker`);
+      }
+      return;
+    }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    for (let need = this.nextStep(); need !== undefined; need = this.nextStep()) this.consume(this.take(need));
+    for (;;) {
+      const s = this.state;
+      if (s.kind === 'skip') {
+        // A skipped body is dropped as it arrives, so a core dump never sits in memory.
+        const n = Math.min(this.buffered, s.remaining);
+        if (n === 0 && s.remaining > 0) return;
+        this.drop(n);
+        s.remaining -= n;
+        if (s.remaining === 0) this.state = { kind: 'header' };
+        continue;
+      }
+      const need = this.nextStep();
+      if (need === undefined) return;
+      this.consume(this.take(need));
+    }
   }
 
   end(): ArchiveEntries {
@@ -59,8 +99,24 @@ export class TarParser {
   private nextStep(): number | undefined {
     const s = this.state;
     if (s.kind === 'done') return undefined;
-    const need = s.kind === 'header' ? BLOCK : padded(s.size);
+    const need = s.kind === 'header' ? BLOCK : s.kind === 'skip' ? s.remaining : padded(s.size);
     return this.buffered >= need ? need : undefined;
+  }
+
+  private drop(n: number): void {
+    let left = n;
+    while (left > 0) {
+      const c = this.chunks[0];
+      if (c.length <= left) {
+        this.chunks.shift();
+        left -= c.length;
+      } else {
+        this.chunks[0] = c.subarray(left);
+        left = 0;
+      }
+    }
+    this.buffered -= n;
+    this.offset += n;
   }
 
   private take(n: number): Buffer {
@@ -94,7 +150,7 @@ export class TarParser {
   }
 
   private consume(data: Buffer): void {
-    const s = this.state as Exclude<Pending, { kind: 'done' }>;
+    const s = this.state as Exclude<Pending, { kind: 'done' } | { kind: 'skip' }>;
     switch (s.kind) {
       case 'header':
         this.state = this.parseHeader(data, this.offset - BLOCK);
@@ -105,8 +161,6 @@ export class TarParser {
         break;
       case 'meta':
         this.applyMetadata(s.type, data.subarray(0, s.size), s.entry);
-        break;
-      case 'skip':
         break;
     }
     this.state = { kind: 'header' };
@@ -130,7 +184,7 @@ export class TarParser {
         throw new ArchiveRejectedError('too-large', `tar metadata record '${type}' near "${rawName}" is ${headerSize} bytes (limit ${MAX_METADATA_BYTES})`, rawName);
       }
       // A global pax header ('g') sets archive-wide defaults we do not use (e.g. git's commit id).
-      return type === 'g' ? { kind: 'skip', size: headerSize } : { kind: 'meta', type, size: headerSize, entry: rawName };
+      return type === 'g' ? { kind: 'skip', remaining: padded(headerSize) } : { kind: 'meta', type, size: headerSize, entry: rawName };
     }
     // A pax 'size' is authoritative: it is how sizes beyond the octal field are stored.
     const size = this.overrides.size ?? headerSize;
@@ -148,7 +202,7 @@ export class TarParser {
       case '7':
         return this.acceptFile(path, rawName, size);
       case '5':
-        return { kind: 'skip', size };
+        return { kind: 'skip', remaining: padded(size) };
       case '1':
       case '2':
         throw new ArchiveRejectedError('link-entry', `"${rawName}" is a ${type === '1' ? 'hard link' : 'symbolic link'} to "${linkname}"`, rawName);
@@ -163,9 +217,16 @@ export class TarParser {
 
   private acceptFile(path: string, rawName: string, size: number): Pending {
     if (path === '') throw new ArchiveRejectedError('unsafe-path', `regular file "${rawName}" has an empty path`, rawName);
-    if (this.entries.has(path)) {
+    if (this.entries.has(path) || this.skippedPaths.has(path)) {
       // Tar lets a later member silently replace an earlier one; we refuse the ambiguity.
       throw new ArchiveRejectedError('duplicate-entry', `"${rawName}" appears more than once`, rawName);
+    }
+    if (!this.keep(path, size)) {
+      // Size limits bound what is kept; the stream limit bounds the work a skipped entry costs.
+      if (this.skipped.length < MAX_SKIPPED_LISTED) this.skipped.push({ path, size });
+      this.skippedPaths.add(path);
+      this.skippedCount++;
+      return { kind: 'skip', remaining: padded(size) };
     }
     if (size > this.limits.maxEntryBytes) {
       throw new ArchiveRejectedError('too-large', `"${rawName}" is ${size} bytes (limit ${this.limits.maxEntryBytes})`, rawName);

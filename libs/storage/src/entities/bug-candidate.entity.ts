@@ -38,8 +38,11 @@ export class BugCandidateEntity {
   @Column('int', { name: 'report_count', default: 0 })
   reportCount!: number;
 
-  /** Sum of ABRT `count`s: a report may stand for several local occurrences. */
-  @Column('int', { name: 'occurrence_count', default: 0 })
+  /**
+   * Sum of ABRT `count`s: a report may stand for several local occurrences (at most
+   * maxOccurrencesPerReport each), so the sum is 64-bit; read back as a number.
+   */
+  @Column('bigint', { name: 'occurrence_count', default: 0, transformer: { to: (v: number) => v, from: (v: string | null) => (v === null ? v : Number(v)) } })
   occurrenceCount!: number;
 
   @Column('int', { name: 'host_count', default: 0 })

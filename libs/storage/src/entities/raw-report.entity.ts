@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type RawReportKind = 'ureport' | 'problem-dir' | 'cep';
-export type RawReportStatus = 'queued' | 'processed' | 'rejected';
+/** `waiting`: stored but not processed, a problem directory with a core and no stack text (see waitingReason). */
+export type RawReportStatus = 'queued' | 'processed' | 'rejected' | 'waiting';
 
 /** Every accepted upload, byte for byte (compressed), written before the hub answers 202. */
 @Entity('raw_report')
@@ -26,6 +27,14 @@ export class RawReportEntity {
 
   @Column('text', { name: 'reject_reason', nullable: true })
   rejectReason!: string | null;
+
+  /** Why a `waiting` report is not processed yet. */
+  @Column('text', { name: 'waiting_reason', nullable: true })
+  waitingReason!: string | null;
+
+  /** Problem-directory entries left out while streaming in: "skipped: <name>, <size>". */
+  @Column('text', { name: 'skipped_entries', array: true, default: () => `'{}'` })
+  skippedEntries!: string[];
 
   /** gzip for JSON bodies; archives are kept in the compression they arrived in. */
   @Column('text')
