@@ -153,8 +153,8 @@ describe('one crash through every door, and reprocessing', () => {
     const candidateOf = async (id: string) => (await hub.db.query('SELECT candidate_id FROM crash_report WHERE id = $1', [id]))[0].candidate_id as string;
     const [ca, cb, cc] = [await candidateOf(a), await candidateOf(b), await candidateOf(c)];
     expect(new Set([ca, cb, cc]).size).toBe(3);
-    await hub.http.post(`/api/v1/candidates/${ca}/merge`).send({ sourceId: cb, note: 'one root cause' }).expect(200);
-    const split = await hub.http.post(`/api/v1/candidates/${cc}/split`).send({ reportId: c }).expect(200);
+    await hub.as('qa').post(`/api/v1/candidates/${ca}/merge`).send({ sourceId: cb, note: 'one root cause' }).expect(200);
+    const split = await hub.as('qa').post(`/api/v1/candidates/${cc}/split`).send({ reportId: c }).expect(200);
 
     // What an older normalization left behind: other frames, other signatures.
     await hub.db.query(

@@ -114,7 +114,7 @@ describe('/metrics: every report\'s fate counted, queue depth visible', () => {
   it('counts refusals made before routing (malformed JSON) on intake paths only', async () => {
     const before = await scrape();
     await hub.http.post('/api/v1/crash-reports').set('content-type', 'application/json').send('{"reportId": ').expect(400);
-    await hub.http.get('/api/v1/candidates/not-a-uuid').expect(400);
+    await hub.as('viewer').get('/api/v1/candidates/not-a-uuid').expect(400);
     const after = await scrape();
     const refused = (text: string) => value(text, 'hub_report_outcomes_total', { outcome: 'refused', reason: 'invalid-input' });
     expect(refused(after) - refused(before)).toBe(1);

@@ -78,7 +78,7 @@ const CASES: BoundCase[] = [
   },
   {
     name: 'NUL in kernel= (candidate filter)',
-    send: (hub) => hub.http.get('/api/v1/candidates?kernel=5.14%00evil'),
+    send: (hub) => hub.as('viewer').get('/api/v1/candidates?kernel=5.14%00evil'),
     status: 400,
     message: /kernel/,
   },
@@ -163,7 +163,7 @@ describe('input bounds: refused at intake with a 4xx naming the field, nothing s
     const second = agentReport((r) => (r.occurrences = 1_000_000));
     await hub.http.post('/api/v1/crash-reports').send(second).expect(202);
     expect(await hub.settled(second.reportId as string)).toEqual({ status: 'processed', reject_reason: null });
-    const { body: detail } = await hub.http.get(`/api/v1/candidates/${status.candidateId}`).expect(200);
+    const { body: detail } = await hub.as('viewer').get(`/api/v1/candidates/${status.candidateId}`).expect(200);
     expect(detail.occurrenceCount).toBe(2 ** 31 - 10 + 1_000_000);
   });
 

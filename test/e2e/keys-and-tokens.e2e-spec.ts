@@ -5,8 +5,10 @@ import { problemDirArchive } from '../support/problem-dir-archive';
 import { startTestHub, TestHub } from '../support/test-hub';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
+// Each its own crash: ABRT gives every problem directory its own uuid.
 const python = (fn: string) => ({
   type: 'Python',
+  uuid: fn,
   time: '1732440000',
   component: 'python3-rig',
   backtrace: readFileSync(join(FIXTURES, 'upstream/satyr/tests/python_stacktraces/python-04'), 'utf8').replace(/\bmain\b/g, fn),

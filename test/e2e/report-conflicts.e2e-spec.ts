@@ -16,6 +16,7 @@ interface Door {
   make(): Promise<{ id: string; a: (hub: TestHub) => Promise<{ status: number; body: Record<string, unknown> }>; b: (hub: TestHub) => Promise<{ status: number; body: Record<string, unknown> }> }>;
 }
 
+// Each problem directory carries its own ABRT uuid, as real ones do: otherwise two doors' equal dirs are one crash.
 const DOORS: Door[] = [
   {
     name: 'agent crash report (POST /api/v1/crash-reports)',
@@ -32,7 +33,7 @@ const DOORS: Door[] = [
       const id = randomUUID();
       const send = (body: Buffer) => (hub: TestHub) =>
         hub.http.post('/api/v1/crash-archives').set({ 'content-type': 'application/gzip', 'x-report-id': id }).send(body);
-      return { id, a: send(problemDirArchive({ type: 'CCpp', backtrace: BACKTRACE })), b: send(problemDirArchive({ type: 'CCpp', backtrace: BACKTRACE, reason: 'other' })) };
+      return { id, a: send(problemDirArchive({ type: 'CCpp', uuid: id, backtrace: BACKTRACE })), b: send(problemDirArchive({ type: 'CCpp', uuid: id, backtrace: BACKTRACE, reason: 'other' })) };
     },
   },
   {
@@ -41,7 +42,7 @@ const DOORS: Door[] = [
       const id = randomUUID();
       const send = (body: Buffer) => (hub: TestHub) =>
         hub.http.put('/upload/ccpp-1.tar.gz').set({ 'content-type': 'application/gzip', 'x-report-id': id }).send(body);
-      return { id, a: send(problemDirArchive({ type: 'CCpp', backtrace: BACKTRACE })), b: send(problemDirArchive({ type: 'CCpp', backtrace: `${BACKTRACE}#2  0x1 in start ()\n` })) };
+      return { id, a: send(problemDirArchive({ type: 'CCpp', uuid: id, backtrace: BACKTRACE })), b: send(problemDirArchive({ type: 'CCpp', uuid: id, backtrace: `${BACKTRACE}#2  0x1 in start ()\n` })) };
     },
   },
   {
