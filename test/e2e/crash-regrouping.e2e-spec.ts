@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { execFile } from 'node:child_process';
@@ -44,8 +45,9 @@ function elements(entry: CorpusEntry & { dir: string }): Record<string, string> 
   return { type: 'Python3', component: entry.component, executable: `/usr/bin/${entry.component}`, backtrace: content };
 }
 
+/** Each post is one crash with its own ABRT uuid (a corpus sample may repeat another byte for byte). */
 async function post(hub: TestHub, elements: Record<string, string>): Promise<string> {
-  const res = await hub.http.post('/api/v1/crash-archives').set('content-type', 'application/gzip').send(problemDirArchive(elements));
+  const res = await hub.http.post('/api/v1/crash-archives').set('content-type', 'application/gzip').send(problemDirArchive({ uuid: randomUUID(), ...elements }));
   expect(res.status).toBe(202);
   return res.body.id;
 }
