@@ -151,13 +151,13 @@ async function measure(
       return { ...upload, headers: { ...upload.headers, ...run.headers } };
     });
   // Each API warmed (JIT, connection pools) before any timing; two interleaved rounds show the noise
-  // of a shared machine instead of hiding it in one order.
+  // of a shared machine instead of hiding it in one order; within a round every run sends the same crashes.
   for (const run of runs) await postConcurrently(`${run.url}/api/v1/crash-reports`, uploadsFor(run, Math.max(options.warmup, 1), options.seed + 100), options.concurrency);
   for (let round = 1; round <= 2; round++) {
     for (const run of runs) {
       // The worker still processing the previous run (or the uploads) would share the CPUs with this one.
       await drained(pg, options.drainTimeoutMs);
-      const intake = await measureIntake(`${run.url}/api/v1/crash-reports`, uploadsFor(run, reports, options.seed + accept.length), options.concurrency, pg, options.drainTimeoutMs);
+      const intake = await measureIntake(`${run.url}/api/v1/crash-reports`, uploadsFor(run, reports, options.seed + round), options.concurrency, pg, options.drainTimeoutMs);
       accept.push({ auth: `${run.auth}, round ${round}`, reportsPerSecond: intake.acceptedPerSecond, p50Ms: intake.acceptLatencyMs.p50, p99Ms: intake.acceptLatencyMs.p99, refused: intake.failures.length });
     }
   }
