@@ -7,7 +7,7 @@ import { PostgresCandidateSearch } from '../../libs/search/src';
 import { percentile } from './latency-stats';
 
 export interface EndpointTiming {
-  group: 'stats' | 'search' | 'over-representation';
+  group: 'stats' | 'search' | 'over-representation' | 'console';
   name: string;
   path: string;
   status: number;
@@ -201,6 +201,42 @@ export async function tableSizes(pg: Client, tables: string[]): Promise<TableSiz
       [table],
     );
     out.push({ table, rows: Number(rows[0]!.rows), totalBytes: Number(rows[0]!.total), indexBytes: Number(rows[0]!.indexes) });
+  }
+  return out;
+}
+
+/** What the fleet offers the console pages: the largest candidate, a stored report, broad hardware values. */
+export interface ConsoleTargets {
+  largestCandidateId: string;
+  /** A crash report with its raw report stored (posted through the hub); the seeded ones have none. */
+  reportId?: string;
+  productVersion: string;
+  commonMemory: string;
+  commonCpuModel: string;
+}
+
+const rowsIn = (html: string) => (html.match(/<tr[\s>]/g) ?? []).length;
+
+/** Every console page a person reads, server-rendered, on the seeded fleet (signed in by Bearer token). */
+export async function timeConsolePages(baseUrl: string, requests: number, t: ConsoleTargets): Promise<EndpointTiming[]> {
+  const pages: Array<[string, string]> = [
+    ['/candidates (no filter)', '/candidates'],
+    ['/candidates?sort=hot', '/candidates?sort=hot'],
+    ['/candidates?cpuVendor=AMD', '/candidates?cpuVendor=AMD'],
+    [`/candidates?productVersion=${t.productVersion}&cpuVendor=AMD`, `/candidates?${new URLSearchParams({ productVersion: t.productVersion, cpuVendor: 'AMD' })}`],
+    [`/candidates?diskKind=nvme&memory=${t.commonMemory}`, `/candidates?${new URLSearchParams({ diskKind: 'nvme', memory: t.commonMemory })}`],
+    ['/candidates?country=DE&origin=field', '/candidates?country=DE&origin=field'],
+    ['/candidates/:id (largest)', `/candidates/${t.largestCandidateId}`],
+    ['/hardware (empty form)', '/hardware'],
+    ['/hardware?cpuVendor=AMD&diskKind=nvme', '/hardware?cpuVendor=AMD&diskKind=nvme'],
+    ['/hardware?cpuModel=<most common model>', `/hardware?${new URLSearchParams({ cpuModel: t.commonCpuModel })}`],
+    ['/rigs', '/rigs'],
+    ['/stats', '/stats'],
+  ];
+  if (t.reportId) pages.push(['/reports/:id', `/reports/${t.reportId}`]);
+  const out: EndpointTiming[] = [];
+  for (const [name, path] of pages) {
+    out.push(await timeEndpoint(baseUrl, 'console', name, path, requests, (html: string) => `${Math.round(html.length / 1024)} KiB of HTML, ${rowsIn(html)} table rows`));
   }
   return out;
 }
