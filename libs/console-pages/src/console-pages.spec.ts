@@ -177,6 +177,9 @@ describe('empty states', () => {
     const filtered = renderCandidateQueuePage(empty);
     expect(filtered).toContain('No candidate matches these filters.');
     expect(filtered).not.toContain('Merge selected');
+    const noneInState = renderCandidateQueuePage({ ...empty, form: readQueueUrl({ state: 'regressed', sort: 'hot' }).form });
+    expect(noneInState).toContain('No candidate is in this triage state.');
+    expect(noneInState).toContain('href="/candidates?sort=hot">Show all states');
   });
 
   it('candidate page without thread, history, rates, hardware, similar or rules', () => {
@@ -249,6 +252,34 @@ describe('numbers, charts and URLs', () => {
     const svg = String(stackedDailyChart({ days: ['d1', 'd2'], series: [{ name: 'v1', counts: [2, 0] }, { name: 'v2', counts: [1, 3] }] }, 'c'));
     expect(svg.match(/<rect class="s\d"[^>]*>/g)).toHaveLength(3 + 2);
     expect(svg).toContain('v2 <span class="muted">(4)</span>');
+  });
+
+  it('state tabs: each keeps the rest of the view, marks the current one, and sums its states', () => {
+    const { form, query } = readQueueUrl({ state: 'muted,ignored', cpuVendor: 'AMD', sort: 'hot', offset: '50', limit: '25' });
+    expect(query).toMatchObject({ state: 'muted,ignored' });
+    const page = renderCandidateQueuePage({ ...queueView(), form, stateCounts: { new: 1200, muted: 3, ignored: 4, 'wont-fix': 1, duplicate: 2 } });
+    const strip = page.slice(page.indexOf('<nav class="tabs"'), page.indexOf('</nav>', page.indexOf('<nav class="tabs"')));
+    const tabs = [...strip.matchAll(/<li><a href="([^"]*)"( aria-current="page")?>([^<]*)(?:<span class="count">([^<]*)<\/span>)?<\/a><\/li>/g)].map((m) => ({
+      href: m[1]!.replace(/&amp;/g, '&'), current: Boolean(m[2]), text: m[3]!.trim(), count: m[4] ?? null,
+    }));
+    expect(tabs.map((t) => t.text)).toEqual(['New', 'Ticketed', 'Fix pending', 'Verified fixed', 'Regressed', 'Won&#39;t fix / duplicate / cannot reproduce', 'Muted / ignored', 'All']);
+    expect(tabs.filter((t) => t.current).map((t) => t.text)).toEqual(['Muted / ignored']);
+    // Counts: a tab's states summed, All = every state.
+    expect(tabs.map((t) => t.count)).toEqual(['1,200', '0', '0', '0', '0', '3', '7', '1,210']);
+    for (const t of tabs) {
+      const params = new URL(t.href, 'http://x').searchParams;
+      expect(params.get('cpuVendor')).toBe('AMD');
+      expect(params.get('sort')).toBe('hot');
+      expect(params.get('limit')).toBe('25');
+      // A new tab starts at its first page.
+      expect(params.has('offset')).toBe(false);
+    }
+    expect(tabs.find((t) => t.text === 'All')!.href).not.toContain('state=');
+    expect(new URL(tabs[5]!.href, 'http://x').searchParams.get('state')).toBe('wont-fix,duplicate,cannot-reproduce');
+    // The filter form carries the tab, so applying filters stays on it.
+    expect(page).toContain('<input type="hidden" name="state" value="muted,ignored">');
+    // Without counts (a filtered view) the tabs carry none.
+    expect(renderCandidateQueuePage({ ...queueView(), form, stateCounts: null })).not.toContain('class="count"');
   });
 
   it('the queue URL holds the whole view, and reading it back gives the same view', () => {

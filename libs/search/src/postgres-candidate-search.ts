@@ -30,6 +30,10 @@ export class PostgresCandidateSearch extends CandidateSearch {
     const candidateWhere = ['c.merged_into_id IS NULL'];
     if (q.type?.length) candidateWhere.push(`c.family = ANY(${p(q.type)}::text[])`);
     if (q.component?.length) candidateWhere.push(`c.component = ANY(${p(q.component)}::text[])`);
+    // A candidate nobody triaged has no candidate_triage row: it is new.
+    if (q.state?.length) {
+      candidateWhere.push(`COALESCE((SELECT t.state FROM candidate_triage t WHERE t.candidate_id = c.id), 'new') = ANY(${p(q.state)}::text[])`);
+    }
     const reportWhere: string[] = [];
     if (q.packageVersion?.length) reportWhere.push(`r.package_version = ANY(${p(q.packageVersion)}::text[])`);
     if (q.osRelease?.length) reportWhere.push(`r.os_release = ANY(${p(q.osRelease)}::text[])`);
