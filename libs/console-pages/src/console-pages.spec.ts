@@ -8,6 +8,7 @@ import { renderHardwareSearchPage, type HardwareSearchView } from './hardware-se
 import { html, SafeHtml } from './html';
 import { queueUrl, readQueueUrl } from './queue-query';
 import { renderReportPage, type ReportPageView } from './report-page';
+import { renderSignInPage } from './sign-in-page';
 import { renderRigsPage, type RigsView } from './rigs-page';
 
 /** Text a crash report or host could carry, crafted to break out of element content and attributes. */
@@ -108,6 +109,11 @@ const adminView = (): AdminView => ({
   rigKeys: [{ id: 'k1', rigName: 'rig-1', labels: { rig: 'rig-1' }, prefix: 'rig_cd34', createdAt: at, revokedAt: null, lastUsedAt: at }],
   audit: [{ id: 1, at, actorName: 'jane', action: 'candidate.merge', targetType: 'candidate', targetId: 'c1' }],
   auditAction: 'candidate.merge',
+  jira: { url: 'https://jira.example.com', project: 'OVZ', issueType: 'Bug', auth: 'token', regressionPolicy: 'reopen' },
+  jiraCheck: {
+    at, by: 'root', ok: false, problems: ['required fields the hub does not fill: customfield_1'],
+    server: { version: '9.12.2', deploymentType: 'Server', title: 'Jira', createmeta: 'paged' }, user: 'crashhub', project: { key: 'OVZ', name: 'OpenVZ' }, issueType: { name: 'Bug' },
+  },
   secret: { what: 'Password of new', value: 's3cret' },
   viewer: { name: 'root', role: 'admin' },
   notice: 'done',
@@ -180,6 +186,23 @@ describe('empty states', () => {
     const noneInState = renderCandidateQueuePage({ ...empty, form: readQueueUrl({ state: 'regressed', sort: 'hot' }).form });
     expect(noneInState).toContain('No candidate is in this triage state.');
     expect(noneInState).toContain('href="/candidates?sort=hot">Show all states');
+  });
+
+  it('admin Jira section: not configured, configured but untested, and a test result', () => {
+    const none = renderAdminPage({ ...adminView(), jira: null, jiraCheck: null });
+    expect(none).toContain('Jira is not configured: set JIRA_URL');
+    expect(none).not.toContain('action="/admin/jira/check"');
+    const untested = renderAdminPage({ ...adminView(), jiraCheck: null, viewer: { name: 'root', role: 'admin', csrfToken: 'tok' } });
+    expect(untested).toContain('Not tested yet.');
+    expect(untested).toMatch(/<form method="post" action="\/admin\/jira\/check" class="inline"><input type="hidden" name="_csrf" value="tok"><button type="submit">Test connection<\/button>/);
+    expect(untested).toContain('data-auth="token">personal access token (bearer)');
+    const failed = renderAdminPage(adminView());
+    expect(failed).toContain('data-jira-check="failed"');
+    expect(failed).toContain('<li>required fields the hub does not fill: customfield_1</li>');
+    expect(failed).toContain('Signed in as <code>crashhub</code>; project OVZ (OpenVZ), issue type Bug.');
+    const ok = renderAdminPage({ ...adminView(), jiraCheck: { ...adminView().jiraCheck!, ok: true, problems: [] } });
+    expect(ok).toContain('data-jira-check="ok"');
+    expect(ok).toContain('Connection works');
   });
 
   it('candidate page without thread, history, rates, hardware, similar or rules', () => {
@@ -290,5 +313,33 @@ describe('numbers, charts and URLs', () => {
     const again = readQueueUrl(Object.fromEntries([...new URL(url, 'http://x').searchParams.keys()].map((k) => [k, new URL(url, 'http://x').searchParams.getAll(k).length > 1 ? new URL(url, 'http://x').searchParams.getAll(k) : new URL(url, 'http://x').searchParams.get(k)!])));
     expect(again.form).toEqual(form);
     expect(queueUrl(form, { offset: 0 })).not.toContain('offset');
+  });
+});
+
+describe('sign-in page', () => {
+  it('escapes every value it shows', () => {
+    const page = renderSignInPage({ csrfToken: '"><script>x</script>', next: '/a"b', username: '<img src=x>', error: 'bad & <b>wrong</b>', ssoUrl: '/x"><b>' });
+    expect(page).not.toMatch(/<script>|<img|<b>/);
+    expect(page).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
+    expect(page).toContain('value="/a&quot;b"');
+    expect(page).toContain('value="&lt;img src=x&gt;"');
+    expect(page).toContain('bad &amp; &lt;b&gt;wrong&lt;/b&gt;');
+  });
+
+  it('sits in the console layout: stylesheet, public navigation, labelled fields, no script, no link back to itself', () => {
+    const page = renderSignInPage({ csrfToken: 'tok', next: '/' });
+    expect(page).toContain('<link rel="stylesheet" href="/assets/console.css">');
+    expect(page).toContain('<nav class="site" aria-label="Main"><a class="brand" href="/stats">');
+    expect(page).toContain('<li><a href="/stats">Fleet statistics</a></li>');
+    expect(page).not.toContain('href="/candidates"');
+    expect(page).not.toContain('href="/sign-in"');
+    expect(page).toContain('<main id="main" tabindex="-1">');
+    expect(page).toContain('<form method="post" action="/sign-in" class="filters">');
+    expect(page).toContain('<label for="username">');
+    expect(page).toContain('<label for="password">');
+    expect(page).toContain('name="_csrf" value="tok"');
+    expect(page).not.toMatch(/<script\b|\sstyle=|<style/);
+    expect(page).not.toContain('single sign-on');
+    expect(renderSignInPage({ csrfToken: 't', next: '/', ssoUrl: '/sign-in/oidc' })).toContain('href="/sign-in/oidc"');
   });
 });
