@@ -91,6 +91,8 @@ const ROUTES: RouteCase[] = [
   form('/admin/users/enable', () => '/admin/users/enable', 'admin'),
   form('/admin/tokens/revoke', () => '/admin/tokens/revoke', 'admin'),
   form('/admin/rig-keys/revoke', () => '/admin/rig-keys/revoke', 'admin'),
+  // Runs the connection test (this hub has no Jira: a failed test) and redirects to its result.
+  form('/admin/jira/check', () => '/admin/jira/check', 'admin', {}, 303),
   docs('/api/docs'),
   docs('/api/docs/'),
   docs('/api/docs/index.html'),

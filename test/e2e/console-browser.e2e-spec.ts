@@ -22,9 +22,9 @@ describe('console in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    jira = new FakeJira({ token: 'pat' });
+    jira = new FakeJira({ token: 'jira-pat-secret' });
     await jira.start();
-    hub = await startTestHub('consolebrowser', { JIRA_URL: jira.url, JIRA_TOKEN: 'pat', JIRA_SYNC_INTERVAL_MS: '3600000' });
+    hub = await startTestHub('consolebrowser', { JIRA_URL: jira.url, JIRA_TOKEN: 'jira-pat-secret', JIRA_SYNC_INTERVAL_MS: '3600000' });
     seed = await seedConsole(hub);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: WIDTHS.desktop });
@@ -71,9 +71,11 @@ describe('console in Chromium', () => {
   it('signs in through the form and lands on the page asked for', async () => {
     await page.goto(`${hub.url}/candidates`);
     await page.waitForURL(/\/sign-in\?next=%2Fcandidates/);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshotBothWidths(page, 'sign-in');
-    await page.setViewportSize(WIDTHS.desktop);
+    // The sign-in page shares the console's layout: its stylesheet applies, its navigation shows only public links.
+    expect(await page.locator('header.site nav.site a').allInnerTexts()).toEqual(['Crash hub', 'Fleet statistics']);
+    expect(await page.locator('#username').evaluate((el) => el.labels?.[0]?.textContent)).toBe('Username');
+    expect(await page.evaluate('getComputedStyle(document.body).margin')).toBe('0px');
+    await checkPage('sign-in');
     await signIn('qa', '/candidates');
     expect(await page.locator('header .who > span').innerText()).toBe(`${hub.people.qa.username} (qa)`);
   });
@@ -165,6 +167,28 @@ describe('console in Chromium', () => {
     expect(await page.locator('table.triage-log tbody').innerText()).toContain(hub.people.qa.username);
   });
 
+  it('queue tabs by triage state: the muted candidate under its tab, the others under New, filters kept', async () => {
+    const amd = await candidateOf(hub, seed.reports.amd[0]);
+    await page.goto(`${hub.url}/candidates?cpuVendor=AMD&sort=hot`);
+    expect(await page.locator('nav.tabs a[aria-current="page"]').innerText()).toBe('All');
+    await page.click('nav.tabs a:has-text("Muted / ignored")');
+    await page.waitForURL(/state=muted%2Cignored/);
+    expect(new URL(page.url()).searchParams.get('cpuVendor')).toBe('AMD');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('hot');
+    expect(await page.locator('tr[data-candidate]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-candidate')))).toEqual([amd]);
+    // Without other filters each tab shows its count; New holds every candidate but the muted one.
+    await page.goto(`${hub.url}/candidates?state=new`);
+    const newRows = await page.locator('tr[data-candidate]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-candidate')));
+    expect(newRows).not.toContain(amd);
+    expect(await page.locator('nav.tabs a[aria-current="page"] .count').innerText()).toBe(String(newRows.length));
+    expect(await page.locator('nav.tabs a:has-text("Muted / ignored") .count').innerText()).toBe('1');
+    expect(await page.locator('nav.tabs a:has-text("All") .count').innerText()).toBe(String(newRows.length + 1));
+    await checkPage('candidates-tab-new');
+    await page.click('nav.tabs a:has-text("Regressed")');
+    await page.waitForURL(/state=regressed/);
+    expect(await page.locator('p.empty').innerText()).toContain('No candidate is in this triage state.');
+  });
+
   it('shows crafted frame names as text on the queue, candidate and report pages', async () => {
     const hostile = await candidateOf(hub, seed.reports.hostile[0]);
     await page.goto(`${hub.url}/candidates/${hostile}`);
@@ -227,6 +251,15 @@ describe('console in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/done=disabled/);
     expect(await page.locator('tr[data-user="browser-dev"] td:nth-child(4)').innerText()).toContain('disabled');
+
+    // Jira settings and the connection test against the fake Jira, never showing the token.
+    expect(await page.locator('#jira [data-auth]').getAttribute('data-auth')).toBe('token');
+    expect(await page.locator('#jira').innerText()).not.toContain('jira-pat-secret');
+    await page.click('#jira button:has-text("Test connection")');
+    await page.waitForURL(/done=jira-checked/);
+    expect(await page.locator('#jira [data-jira-check]').getAttribute('data-jira-check')).toBe('ok');
+    expect(await page.locator('#jira [data-jira-check]').innerText()).toContain(`Jira ${jira.version}`);
+    await checkPage('admin-jira');
     await signOut();
     expect(cspViolations).toEqual([]);
   });

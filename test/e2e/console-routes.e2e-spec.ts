@@ -1,4 +1,5 @@
 import { CONSOLE_CSP } from '../../libs/console-pages/src/layout';
+import { FakeJira } from '../support/fake-jira';
 import { candidateOf, seedConsole, type SeededConsole } from '../support/console-seed';
 import { signIn } from '../support/sign-in';
 import { startTestHub, TestHub } from '../support/test-hub';
@@ -6,12 +7,17 @@ import { startTestHub, TestHub } from '../support/test-hub';
 describe('console routes', () => {
   let hub: TestHub;
   let seed: SeededConsole;
+  const jira = new FakeJira({ token: 'jira-pat-secret' });
 
   beforeAll(async () => {
-    hub = await startTestHub('consoleroutes');
+    await jira.start();
+    hub = await startTestHub('consoleroutes', { JIRA_URL: jira.url, JIRA_TOKEN: 'jira-pat-secret', JIRA_SYNC_INTERVAL_MS: '3600000' });
     seed = await seedConsole(hub);
   });
-  afterAll(async () => hub.close());
+  afterAll(async () => {
+    await hub?.close();
+    await jira.stop();
+  });
 
   it('serves every page as HTML under the strict CSP, never cached', async () => {
     const amd = await candidateOf(hub, seed.reports.amd[0]);
@@ -137,6 +143,16 @@ describe('console routes', () => {
     const states: Array<{ candidate_id: string; state: string }> = await hub.db.query('SELECT candidate_id, state FROM candidate_triage WHERE candidate_id = ANY($1::uuid[]) ORDER BY 1', [[intel, hostile]]);
     expect(states.map((r) => r.state)).toEqual(['muted', 'muted']);
     expect((await hub.as('viewer').get(`/candidates/${intel}`).expect(200)).text).toContain('data-state="muted"');
+    // The muted tab lists them, the new tab no longer does; the JSON API filters alike.
+    const listed = (text: string) => [...text.matchAll(/data-candidate="([^"]+)"/g)].map((m) => m[1]).sort();
+    const mutedTab = await hub.as('viewer').get('/candidates?state=muted,ignored').expect(200);
+    expect(listed(mutedTab.text)).toEqual([intel, hostile].sort());
+    expect(mutedTab.text).toMatch(/<a href="\/candidates\?state=muted%2Cignored" aria-current="page">Muted \/ ignored <span class="count">2<\/span>/);
+    expect(listed((await hub.as('viewer').get('/candidates?state=new').expect(200)).text)).not.toContain(intel);
+    const api = await hub.as('viewer').get('/api/v1/candidates?state=muted').expect(200);
+    expect(api.body.items.map((i: { id: string }) => i.id).sort()).toEqual([intel, hostile].sort());
+    const refused = await hub.as('viewer').get('/api/v1/candidates?state=snoozed').expect(400);
+    expect(JSON.stringify(refused.body)).toContain('state');
     await hub.as('qa').post(`/candidates/${intel}/unmute`).type('form').send({}).expect(303);
     expect((await hub.as('viewer').get(`/candidates/${intel}`).expect(200)).text).not.toContain('data-state="muted"');
   });
@@ -176,5 +192,42 @@ describe('console routes', () => {
     const log = await hub.as('admin').get('/admin?action=api-token.revoke').expect(200);
     expect(log.text).toContain('<code>api-token.revoke</code>');
     expect(log.text).not.toContain('<code>user.add</code>');
+  });
+
+  it('administration: shows the configured Jira without its secret, and tests the connection (admins only, CSRF, audited)', async () => {
+    const before = await hub.as('admin').get('/admin').expect(200);
+    expect(before.text).toContain(`<a href="${jira.url}">${jira.url}</a>`);
+    expect(before.text).toContain('<code>OVZ</code>');
+    expect(before.text).toContain('data-auth="token"');
+    expect(before.text).toContain('Not tested yet.');
+    expect(before.text).not.toContain('jira-pat-secret');
+    // (The viewer's token was revoked by the test before.)
+    for (const role of ['developer', 'qa'] as const) await hub.as(role).post('/admin/jira/check').type('form').send({}).expect(403);
+    const served = jira.requests.length;
+
+    // A signed-in admin's form: refused without the session's CSRF token, answered with a redirect with it.
+    const browser = await signIn(hub, 'admin');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.agent.get('/admin').expect(200)).text)?.[1];
+    await browser.agent.post('/admin/jira/check').type('form').send({}).expect(403);
+    expect(jira.requests.length).toBe(served);
+    const res = await browser.agent.post('/admin/jira/check').type('form').send({ _csrf: csrf }).expect(303);
+    expect(res.headers.location).toBe('/admin?done=jira-checked#jira');
+    expect(jira.requests.map((r) => r.path)).toContain('/rest/api/2/myself');
+    const ok = await browser.agent.get(res.headers.location).expect(200);
+    expect(ok.text).toContain('data-jira-check="ok"');
+    expect(ok.text).toContain(`Jira ${jira.version}`);
+    expect(ok.text).toContain('Signed in as <code>crashhub</code>');
+    expect(ok.text).toContain(`by ${hub.people.admin.username}`);
+
+    // Jira refusing the credentials: the next test shows why, and both tests are in the audit trail.
+    jira.failNext(1, 401, undefined, /^GET \/rest\/api\/2\/myself/, { errorMessages: ['You are not authenticated.'], errors: {} });
+    await browser.agent.post('/admin/jira/check').type('form').send({ _csrf: csrf }).expect(303);
+    const failed = await browser.agent.get('/admin').expect(200);
+    expect(failed.text).toContain('data-jira-check="failed"');
+    expect(failed.text).toContain('You are not authenticated.');
+    const audit: Array<{ actor_name: string; ok: boolean }> = await hub.db.query(
+      `SELECT actor_name, (after->>'ok')::boolean AS ok FROM audit_event WHERE action = 'jira.connection-check' ORDER BY id`,
+    );
+    expect(audit).toEqual([{ actor_name: hub.people.admin.username, ok: true }, { actor_name: hub.people.admin.username, ok: false }]);
   });
 });

@@ -54,4 +54,19 @@ describe('candidate search on the Elasticsearch backend', () => {
     const health = await hub.http.get('/health').expect(200);
     expect(health.body.info.search.status).toBe('up');
   });
+
+  it('filters by triage state from the index, which follows a mute and its lifting', async () => {
+    const muted = await crash('es_state_muted', '3.0');
+    const open = await crash('es_state_open', '3.0');
+    const ids = async (state: string) =>
+      (await hub.as('viewer').get('/api/v1/candidates').query({ component: 'vzes', state, sort: 'lastSeen' }).expect(200)).body.items.map((c: { id: string }) => c.id);
+    expect(await ids('new')).toEqual(expect.arrayContaining([muted, open]));
+    await hub.as('qa').put(`/api/v1/candidates/${muted}/triage/manual`).send({ kind: 'muted' }).expect(200);
+    expect(await ids('muted,ignored')).toEqual([muted]);
+    expect(await ids('new')).not.toContain(muted);
+    expect(await ids('new')).toContain(open);
+    await hub.as('qa').delete(`/api/v1/candidates/${muted}/triage/manual`).expect(200);
+    expect(await ids('muted')).toEqual([]);
+    expect(await ids('new')).toContain(muted);
+  });
 });

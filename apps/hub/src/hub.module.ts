@@ -10,6 +10,7 @@ import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { HUB_CONFIG } from './config/hub-config.provider';
 import { AdminConsoleController } from './console/admin-console.controller';
+import { AdminJiraService } from './console/admin-jira.service';
 import { ConsoleAssetsController } from './console/console-assets.controller';
 import { ConsoleController } from './console/console.controller';
 import { ConsoleRepository } from './console/console.repository';
@@ -132,6 +133,7 @@ export class HubModule {
       IntakeErrorFilter,
       FafErrorFilter,
       ConsoleService,
+      AdminJiraService,
       ConsoleRepository,
       UploadSpoolService,
       RateLimitService,

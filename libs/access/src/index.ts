@@ -1,3 +1,3 @@
-export * from './sign-in-page';
+export * from './safe-next';
 export * from './rig-labels';
 export * from './oidc-role';

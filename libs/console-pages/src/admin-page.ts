@@ -5,12 +5,42 @@ import { csrfField, renderLayout, type Viewer } from './layout';
 
 export const ROLE_OPTIONS = ['viewer', 'developer', 'qa', 'admin'].map((r) => ({ value: r, text: r }));
 
+/** The configured Jira as shown to admins: never its token or password. */
+export interface JiraSettingsView {
+  url: string;
+  project: string;
+  issueType: string;
+  auth: 'token' | 'basic' | 'none';
+  regressionPolicy: string;
+}
+
+/** The latest connection test (JiraConnectionService's result) with who ran it and when. */
+export interface JiraCheckView {
+  at: Date | string;
+  by: string;
+  ok: boolean;
+  problems: readonly string[];
+  server?: { version: string; deploymentType?: string; title?: string; createmeta: string };
+  user?: string;
+  project?: { key: string; name: string };
+  issueType?: { name: string };
+}
+
+const AUTH_TEXT: Record<JiraSettingsView['auth'], string> = {
+  token: 'personal access token (bearer)',
+  basic: 'user name and password (basic)',
+  none: 'no credentials: tickets are offered as prefilled create forms',
+};
+
 export interface AdminView {
   users: ReadonlyArray<{ id: string; username: string; displayName: string; role: string; sso: boolean; disabledAt: Date | string | null; createdAt: Date | string }>;
   tokens: ReadonlyArray<{ id: string; userId: string; name: string; prefix: string; scope: string; createdAt: Date | string; expiresAt: Date | string | null; revokedAt: Date | string | null; lastUsedAt: Date | string | null }>;
   rigKeys: ReadonlyArray<{ id: string; rigName: string; labels: Readonly<Record<string, string>>; prefix: string; createdAt: Date | string; revokedAt: Date | string | null; lastUsedAt: Date | string | null }>;
   audit: ReadonlyArray<{ id: string | number; at: Date | string; actorName: string; action: string; targetType: string; targetId: string | null }>;
   auditAction: string;
+  /** null: JIRA_URL is not set. */
+  jira: JiraSettingsView | null;
+  jiraCheck: JiraCheckView | null;
   /** A secret just made (a generated password), shown once on the page that answers the POST. */
   secret?: { what: string; value: string } | null;
   viewer?: Viewer | null;
@@ -51,6 +81,26 @@ function rigKeys(v: AdminView): SafeHtml {
   )}</tbody></table></div>`;
 }
 
+const item = (term: string, value: SafeHtml | string) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
+
+function jira(v: AdminView): SafeHtml {
+  const s = v.jira;
+  const settings = s
+    ? html`<dl class="summary" data-jira-settings>${item('URL', html`<a href="${s.url}">${s.url}</a>`)}${item('Project', html`<code>${s.project}</code>`)}${item('Issue type', s.issueType)}${item('Credentials', html`<span data-auth="${s.auth}">${AUTH_TEXT[s.auth]}</span>`)}${item('Regression policy', s.regressionPolicy)}</dl>`
+    : emptyState('Jira is not configured: set JIRA_URL, JIRA_PROJECT and JIRA_TOKEN (or JIRA_USER and JIRA_PASSWORD) in the hub\'s environment.');
+  const c = v.jiraCheck;
+  const result = c
+    ? html`<div class="${c.ok ? 'notice' : 'error'}" role="status" data-jira-check="${c.ok ? 'ok' : 'failed'}"><p><strong>${c.ok ? 'Connection works' : 'Connection test failed'}</strong> <span class="muted small">— tested ${formatTime(c.at)} by ${c.by}</span></p>
+${c.server ? html`<p>Jira ${c.server.version}${c.server.deploymentType ? html` (${c.server.deploymentType})` : ''}${c.server.title ? html`, “${c.server.title}”` : ''}; create metadata: ${c.server.createmeta}.</p>` : ''}
+${c.user ? html`<p>Signed in as <code>${c.user}</code>${c.project ? html`; project ${c.project.key} (${c.project.name})` : ''}${c.issueType ? html`, issue type ${c.issueType.name}` : ''}.</p>` : ''}
+${c.problems.length ? html`<ul class="problems">${c.problems.map((p) => html`<li>${p}</li>`)}</ul>` : ''}</div>`
+    : s ? html`<p class="muted">Not tested yet.</p>` : '';
+  const form = s
+    ? html`<form method="post" action="/admin/jira/check" class="inline">${csrfField(v.viewer)}<button type="submit">Test connection</button></form> <span class="muted small">Reads server info, the signed-in user, the project, the issue type and its required fields; changes nothing in Jira.</span>`
+    : '';
+  return html`${settings}${result}${form}`;
+}
+
 function audit(v: AdminView): SafeHtml {
   const filter = html`<form method="get" action="/admin" class="inline-form" role="search" aria-label="Filter the audit log"><div class="field"><label for="audit-action">Action</label><input id="audit-action" name="action" value="${v.auditAction}" placeholder="candidate.merge"></div><button type="submit">Filter</button></form>`;
   const table = v.audit.length
@@ -61,7 +111,7 @@ function audit(v: AdminView): SafeHtml {
   return html`${filter}${table}`;
 }
 
-/** Administration: people and roles, API tokens, rig keys and the audit log. */
+/** Administration: people and roles, API tokens, rig keys, Jira settings with a connection test, and the audit log. */
 export function renderAdminPage(v: AdminView): string {
   const section = (id: string, title: string, body: SafeHtml) => html`<section id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${title}</h2>${body}</section>`;
   return renderLayout({
@@ -71,10 +121,11 @@ export function renderAdminPage(v: AdminView): string {
     notice: v.notice,
     body: html`<h1>Administration</h1>
 ${v.secret ? html`<div class="notice" role="status"><p>${v.secret.what} — shown only now, copy it:</p><p><code class="secret">${v.secret.value}</code></p></div>` : ''}
-<nav class="toc" aria-label="On this page"><ul><li><a href="#users">People and roles</a></li><li><a href="#tokens">API tokens</a></li><li><a href="#rig-keys">Rig keys</a></li><li><a href="#audit">Audit log</a></li></ul></nav>
+<nav class="toc" aria-label="On this page"><ul><li><a href="#users">People and roles</a></li><li><a href="#tokens">API tokens</a></li><li><a href="#rig-keys">Rig keys</a></li><li><a href="#jira">Jira</a></li><li><a href="#audit">Audit log</a></li></ul></nav>
 ${section('users', 'People and roles', users(v))}
 ${section('tokens', 'API tokens', tokens(v))}
 ${section('rig-keys', 'Rig keys', rigKeys(v))}
+${section('jira', 'Jira', jira(v))}
 ${section('audit', 'Audit log', audit(v))}`,
   });
 }

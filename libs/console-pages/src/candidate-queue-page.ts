@@ -3,7 +3,7 @@ import { datalist, emptyState, field, select } from './form-controls';
 import { formatCount, formatTime, shortId } from './format';
 import { html } from './html';
 import { csrfField, renderLayout, type Viewer } from './layout';
-import { activeFilters, CRASH_FILTERS, HARDWARE_FIELDS, PAGE_SIZES, type QueueForm, queueUrl, SORTS } from './queue-query';
+import { activeFilters, CRASH_FILTERS, HARDWARE_FIELDS, PAGE_SIZES, type QueueForm, queueUrl, SORTS, STATE_TABS } from './queue-query';
 
 export interface QueueItem {
   id: string;
@@ -32,6 +32,21 @@ export interface CandidateQueueView {
   notice?: string | null;
   /** QA may merge selected candidates. */
   canMerge: boolean;
+  /** Candidates per triage state over the whole queue; only given when no other filter is set. */
+  stateCounts?: Readonly<Record<string, number>> | null;
+}
+
+/** Tabs by triage state; each link keeps the rest of the view (filters, sort, page size). */
+function stateTabs(v: CandidateQueueView) {
+  const count = (state: string) => {
+    if (!v.stateCounts) return null;
+    const states = state ? state.split(',') : Object.keys(v.stateCounts);
+    return states.reduce((sum, s) => sum + (v.stateCounts![s] ?? 0), 0);
+  };
+  return html`<nav class="tabs" aria-label="Triage state"><ul>${STATE_TABS.map((t) => {
+    const n = count(t.state);
+    return html`<li><a href="${queueUrl(v.form, { state: t.state, offset: 0 })}"${t.state === v.form.state ? html` aria-current="page"` : ''}>${t.text}${n === null ? '' : html` <span class="count">${formatCount(n)}</span>`}</a></li>`;
+  })}</ul></nav>`;
 }
 
 function filterPanel(v: CandidateQueueView) {
@@ -47,6 +62,7 @@ function filterPanel(v: CandidateQueueView) {
 <fieldset><legend>Crashing host's hardware</legend><div class="grid">${HARDWARE_FIELDS.map((c) => field(c, f.values[c.name] ?? '', v.suggestions[c.name] ? `dl-${c.name}` : undefined))}${attrs}</div></fieldset>
 <div class="grid">${select('sort', 'Sort by', SORTS, f.sort)}${select('limit', 'Per page', PAGE_SIZES.map((n) => ({ value: String(n), text: String(n) })), String(f.limit))}</div>
 ${lists}
+${f.state ? html`<input type="hidden" name="state" value="${f.state}">` : ''}
 <div class="actions"><button type="submit">Apply filters</button> <a href="/candidates">Clear</a></div>
 </form>`;
 }
@@ -78,11 +94,16 @@ function results(v: CandidateQueueView) {
 <caption class="sr-only">Candidates</caption>
 <thead><tr>${v.canMerge ? html`<th scope="col"><span class="sr-only">Select</span></th>` : ''}<th scope="col">Candidate</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Hosts</th><th scope="col" class="num">Hot</th><th scope="col">Last seen</th><th scope="col">Last 30 days</th></tr></thead>
 <tbody>${v.items.map((i) => row(i, v.canMerge))}</tbody></table></div>`
-    : emptyState(chips.length ? 'No candidate matches these filters.' : 'No crash reports have been grouped yet.', chips.length ? html`<a href="/candidates">Clear the filters</a>.` : undefined);
+    : chips.length
+      ? emptyState('No candidate matches these filters.', html`<a href="${queueUrl({ ...v.form, values: {}, attrs: [] }, { offset: 0 })}">Clear the filters</a>.`)
+      : v.form.state
+        ? emptyState('No candidate is in this triage state.', html`<a href="${queueUrl(v.form, { state: '', offset: 0 })}">Show all states</a>.`)
+        : emptyState('No crash reports have been grouped yet.');
   const bulk = v.canMerge && v.items.length > 0
     ? html`<form id="bulk" class="bulk" method="post" action="/candidates/merge">${csrfField(v.viewer)}<button type="submit">Merge selected</button> <span class="muted small">into the one with the most reports</span> <button type="submit" class="secondary" formaction="/candidates/mute">Mute selected</button></form>`
     : '';
   return html`<section id="results" aria-labelledby="results-h">
+${stateTabs(v)}
 <h2 id="results-h">${formatCount(v.total)} candidate${v.total === 1 ? '' : 's'}</h2>
 ${chips.length ? html`<ul class="chips" aria-label="Active filters">${chips.map((c) => html`<li>${c}</li>`)}</ul>` : ''}
 ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}

@@ -8,6 +8,7 @@ import { renderHardwareSearchPage, type HardwareSearchView } from './hardware-se
 import { html, SafeHtml } from './html';
 import { queueUrl, readQueueUrl } from './queue-query';
 import { renderReportPage, type ReportPageView } from './report-page';
+import { renderSignInPage } from './sign-in-page';
 import { renderRigsPage, type RigsView } from './rigs-page';
 
 /** Text a crash report or host could carry, crafted to break out of element content and attributes. */
@@ -108,6 +109,11 @@ const adminView = (): AdminView => ({
   rigKeys: [{ id: 'k1', rigName: 'rig-1', labels: { rig: 'rig-1' }, prefix: 'rig_cd34', createdAt: at, revokedAt: null, lastUsedAt: at }],
   audit: [{ id: 1, at, actorName: 'jane', action: 'candidate.merge', targetType: 'candidate', targetId: 'c1' }],
   auditAction: 'candidate.merge',
+  jira: { url: 'https://jira.example.com', project: 'OVZ', issueType: 'Bug', auth: 'token', regressionPolicy: 'reopen' },
+  jiraCheck: {
+    at, by: 'root', ok: false, problems: ['required fields the hub does not fill: customfield_1'],
+    server: { version: '9.12.2', deploymentType: 'Server', title: 'Jira', createmeta: 'paged' }, user: 'crashhub', project: { key: 'OVZ', name: 'OpenVZ' }, issueType: { name: 'Bug' },
+  },
   secret: { what: 'Password of new', value: 's3cret' },
   viewer: { name: 'root', role: 'admin' },
   notice: 'done',
@@ -177,6 +183,26 @@ describe('empty states', () => {
     const filtered = renderCandidateQueuePage(empty);
     expect(filtered).toContain('No candidate matches these filters.');
     expect(filtered).not.toContain('Merge selected');
+    const noneInState = renderCandidateQueuePage({ ...empty, form: readQueueUrl({ state: 'regressed', sort: 'hot' }).form });
+    expect(noneInState).toContain('No candidate is in this triage state.');
+    expect(noneInState).toContain('href="/candidates?sort=hot">Show all states');
+  });
+
+  it('admin Jira section: not configured, configured but untested, and a test result', () => {
+    const none = renderAdminPage({ ...adminView(), jira: null, jiraCheck: null });
+    expect(none).toContain('Jira is not configured: set JIRA_URL');
+    expect(none).not.toContain('action="/admin/jira/check"');
+    const untested = renderAdminPage({ ...adminView(), jiraCheck: null, viewer: { name: 'root', role: 'admin', csrfToken: 'tok' } });
+    expect(untested).toContain('Not tested yet.');
+    expect(untested).toMatch(/<form method="post" action="\/admin\/jira\/check" class="inline"><input type="hidden" name="_csrf" value="tok"><button type="submit">Test connection<\/button>/);
+    expect(untested).toContain('data-auth="token">personal access token (bearer)');
+    const failed = renderAdminPage(adminView());
+    expect(failed).toContain('data-jira-check="failed"');
+    expect(failed).toContain('<li>required fields the hub does not fill: customfield_1</li>');
+    expect(failed).toContain('Signed in as <code>crashhub</code>; project OVZ (OpenVZ), issue type Bug.');
+    const ok = renderAdminPage({ ...adminView(), jiraCheck: { ...adminView().jiraCheck!, ok: true, problems: [] } });
+    expect(ok).toContain('data-jira-check="ok"');
+    expect(ok).toContain('Connection works');
   });
 
   it('candidate page without thread, history, rates, hardware, similar or rules', () => {
@@ -251,6 +277,34 @@ describe('numbers, charts and URLs', () => {
     expect(svg).toContain('v2 <span class="muted">(4)</span>');
   });
 
+  it('state tabs: each keeps the rest of the view, marks the current one, and sums its states', () => {
+    const { form, query } = readQueueUrl({ state: 'muted,ignored', cpuVendor: 'AMD', sort: 'hot', offset: '50', limit: '25' });
+    expect(query).toMatchObject({ state: 'muted,ignored' });
+    const page = renderCandidateQueuePage({ ...queueView(), form, stateCounts: { new: 1200, muted: 3, ignored: 4, 'wont-fix': 1, duplicate: 2 } });
+    const strip = page.slice(page.indexOf('<nav class="tabs"'), page.indexOf('</nav>', page.indexOf('<nav class="tabs"')));
+    const tabs = [...strip.matchAll(/<li><a href="([^"]*)"( aria-current="page")?>([^<]*)(?:<span class="count">([^<]*)<\/span>)?<\/a><\/li>/g)].map((m) => ({
+      href: m[1]!.replace(/&amp;/g, '&'), current: Boolean(m[2]), text: m[3]!.trim(), count: m[4] ?? null,
+    }));
+    expect(tabs.map((t) => t.text)).toEqual(['New', 'Ticketed', 'Fix pending', 'Verified fixed', 'Regressed', 'Won&#39;t fix / duplicate / cannot reproduce', 'Muted / ignored', 'All']);
+    expect(tabs.filter((t) => t.current).map((t) => t.text)).toEqual(['Muted / ignored']);
+    // Counts: a tab's states summed, All = every state.
+    expect(tabs.map((t) => t.count)).toEqual(['1,200', '0', '0', '0', '0', '3', '7', '1,210']);
+    for (const t of tabs) {
+      const params = new URL(t.href, 'http://x').searchParams;
+      expect(params.get('cpuVendor')).toBe('AMD');
+      expect(params.get('sort')).toBe('hot');
+      expect(params.get('limit')).toBe('25');
+      // A new tab starts at its first page.
+      expect(params.has('offset')).toBe(false);
+    }
+    expect(tabs.find((t) => t.text === 'All')!.href).not.toContain('state=');
+    expect(new URL(tabs[5]!.href, 'http://x').searchParams.get('state')).toBe('wont-fix,duplicate,cannot-reproduce');
+    // The filter form carries the tab, so applying filters stays on it.
+    expect(page).toContain('<input type="hidden" name="state" value="muted,ignored">');
+    // Without counts (a filtered view) the tabs carry none.
+    expect(renderCandidateQueuePage({ ...queueView(), form, stateCounts: null })).not.toContain('class="count"');
+  });
+
   it('the queue URL holds the whole view, and reading it back gives the same view', () => {
     const { form, query } = readQueueUrl({ cpuVendor: 'AMD,Intel', lastSeenFrom: '2026-11-01', attr: ['disk.kind=nvme', 'nic.speed=25G'], sort: 'hot', offset: '50', kernel: '' });
     expect(query).toMatchObject({ cpuVendor: 'AMD,Intel', lastSeenFrom: '2026-11-01T00:00:00Z', attr: ['disk.kind=nvme', 'nic.speed=25G'], sort: 'hot', offset: '50' });
@@ -259,5 +313,33 @@ describe('numbers, charts and URLs', () => {
     const again = readQueueUrl(Object.fromEntries([...new URL(url, 'http://x').searchParams.keys()].map((k) => [k, new URL(url, 'http://x').searchParams.getAll(k).length > 1 ? new URL(url, 'http://x').searchParams.getAll(k) : new URL(url, 'http://x').searchParams.get(k)!])));
     expect(again.form).toEqual(form);
     expect(queueUrl(form, { offset: 0 })).not.toContain('offset');
+  });
+});
+
+describe('sign-in page', () => {
+  it('escapes every value it shows', () => {
+    const page = renderSignInPage({ csrfToken: '"><script>x</script>', next: '/a"b', username: '<img src=x>', error: 'bad & <b>wrong</b>', ssoUrl: '/x"><b>' });
+    expect(page).not.toMatch(/<script>|<img|<b>/);
+    expect(page).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
+    expect(page).toContain('value="/a&quot;b"');
+    expect(page).toContain('value="&lt;img src=x&gt;"');
+    expect(page).toContain('bad &amp; &lt;b&gt;wrong&lt;/b&gt;');
+  });
+
+  it('sits in the console layout: stylesheet, public navigation, labelled fields, no script, no link back to itself', () => {
+    const page = renderSignInPage({ csrfToken: 'tok', next: '/' });
+    expect(page).toContain('<link rel="stylesheet" href="/assets/console.css">');
+    expect(page).toContain('<nav class="site" aria-label="Main"><a class="brand" href="/stats">');
+    expect(page).toContain('<li><a href="/stats">Fleet statistics</a></li>');
+    expect(page).not.toContain('href="/candidates"');
+    expect(page).not.toContain('href="/sign-in"');
+    expect(page).toContain('<main id="main" tabindex="-1">');
+    expect(page).toContain('<form method="post" action="/sign-in" class="filters">');
+    expect(page).toContain('<label for="username">');
+    expect(page).toContain('<label for="password">');
+    expect(page).toContain('name="_csrf" value="tok"');
+    expect(page).not.toMatch(/<script\b|\sstyle=|<style/);
+    expect(page).not.toContain('single sign-on');
+    expect(renderSignInPage({ csrfToken: 't', next: '/', ssoUrl: '/sign-in/oidc' })).toContain('href="/sign-in/oidc"');
   });
 });

@@ -14,3 +14,4 @@ export * from './error-page';
 export * from './console-assets';
 export * from './admin-page';
 export * from './triage-panel';
+export * from './sign-in-page';

@@ -28,6 +28,8 @@ export interface PageFrame {
   htmx?: boolean;
   /** Public pages (statistics) show only public links to visitors who are not signed in. */
   publicPage?: boolean;
+  /** The sign-in page itself: no "Sign in" link pointing back at it. */
+  signInPage?: boolean;
 }
 
 const LINKS: ReadonlyArray<{ key: NavKey; href: string; text: string; people: boolean }> = [
@@ -55,7 +57,7 @@ export function renderLayout(frame: PageFrame): string {
     ? html`<div class="who"><span>${frame.viewer.name} <span class="muted">(${frame.viewer.role})</span></span>${
         frame.viewer.csrfToken ? html`<form method="post" action="/sign-out" class="inline">${csrfField(frame.viewer)}<button type="submit" class="secondary">Sign out</button></form>` : ''
       }</div>`
-    : frame.publicPage
+    : frame.publicPage && !frame.signInPage
       ? html`<div class="who"><a href="/sign-in">Sign in</a></div>`
       : '';
   return `<!doctype html>\n${html`<html lang="en">

@@ -55,10 +55,24 @@ export const SORTS = [
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 
+/** Queue tabs by triage state; `state` is the JSON API's filter value ('' = every state). */
+export const STATE_TABS = [
+  { state: 'new', text: 'New' },
+  { state: 'ticketed', text: 'Ticketed' },
+  { state: 'fix-pending', text: 'Fix pending' },
+  { state: 'verified-fixed', text: 'Verified fixed' },
+  { state: 'regressed', text: 'Regressed' },
+  { state: 'wont-fix,duplicate,cannot-reproduce', text: "Won't fix / duplicate / cannot reproduce" },
+  { state: 'muted,ignored', text: 'Muted / ignored' },
+  { state: '', text: 'All' },
+] as const;
+
 /** The whole view a queue URL holds, as the form shows it back (strings as typed). */
 export interface QueueForm {
   values: Record<string, string>;
   attrs: string[];
+  /** Triage states shown, as in the URL ('' = all). */
+  state: string;
   sort: string;
   limit: number;
   offset: number;
@@ -86,16 +100,20 @@ export function readQueueUrl(params: UrlParams): { form: QueueForm; query: Recor
   }
   const attrs = (Array.isArray(params.attr) ? params.attr : params.attr ? [params.attr] : []).map((a) => a.trim()).filter(Boolean);
   if (attrs.length) query.attr = attrs;
+  const state = first(params.state);
+  if (state) query.state = state;
   const sort = first(params.sort) || 'count';
   const limit = Number(first(params.limit)) || 50;
   const offset = Number(first(params.offset)) || 0;
   Object.assign(query, { sort, limit: String(limit), offset: String(offset) });
-  return { form: { values, attrs, sort, limit, offset }, query };
+  return { form: { values, attrs, state, sort, limit, offset }, query };
 }
 
 /** The URL of a queue view; only non-default parts are written, so shared links stay short. */
-export function queueUrl(form: QueueForm, change: Partial<Pick<QueueForm, 'offset' | 'sort'>> = {}): string {
+export function queueUrl(form: QueueForm, change: Partial<Pick<QueueForm, 'offset' | 'sort' | 'state'>> = {}): string {
   const p = new URLSearchParams();
+  const state = change.state ?? form.state;
+  if (state) p.set('state', state);
   for (const [k, v] of Object.entries(form.values)) p.append(k, v);
   for (const a of form.attrs) p.append('attr', a);
   const sort = change.sort ?? form.sort;

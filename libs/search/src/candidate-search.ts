@@ -38,6 +38,8 @@ export interface CrashReportSearchDoc {
   hardwareAttrs: string[];
   /** ISO 8601 timestamp. */
   crashedAt: string;
+  /** The candidate's visible triage state (`new` without a record); re-indexed when it changes. */
+  triageState: string;
 }
 
 /** Port for ranking candidates; PostgreSQL by default, Elasticsearch when configured. */

@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 
 /** Bumped when the mappings change: a new physical index is built and the alias swapped to it. */
-export const CANDIDATE_INDEX_VERSION = 1;
+export const CANDIDATE_INDEX_VERSION = 2;
 
 /** The hub reads and writes through the alias; only index creation names the physical index. */
 export function physicalIndexName(alias: string): string {
@@ -28,5 +28,6 @@ export const CRASH_REPORT_MAPPINGS: estypes.MappingTypeMapping = {
     hostKey: { type: 'keyword' },
     hardwareAttrs: { type: 'keyword' },
     crashedAt: { type: 'date' },
+    triageState: { type: 'keyword' },
   },
 };

@@ -41,10 +41,10 @@ describe('ElasticsearchCandidateSearch (against the fake server)', () => {
   });
 
   it('creates a versioned index behind an alias, with explicit mappings', () => {
-    expect(fake.aliases.get('hub-candidates')).toBe('hub-candidates_v1');
-    expect(fake.indices.get('hub-candidates_v1')?.mappings).toEqual(CRASH_REPORT_MAPPINGS);
-    expect(fake.indices.get('hub-candidates_v1')?.docs.size).toBe(docs.length);
-    expect(fake.requests.slice(0, 3)).toEqual(['HEAD /hub-candidates', 'PUT /hub-candidates_v1', 'POST /_bulk']);
+    expect(fake.aliases.get('hub-candidates')).toBe('hub-candidates_v2');
+    expect(fake.indices.get('hub-candidates_v2')?.mappings).toEqual(CRASH_REPORT_MAPPINGS);
+    expect(fake.indices.get('hub-candidates_v2')?.docs.size).toBe(docs.length);
+    expect(fake.requests.slice(0, 3)).toEqual(['HEAD /hub-candidates', 'PUT /hub-candidates_v2', 'POST /_bulk']);
   });
 
   describeRankingContract(() => search, docs);
@@ -83,15 +83,15 @@ describe('ElasticsearchCandidateSearch (against the fake server)', () => {
     const empty = new ElasticsearchCandidateSearch(client, { index: 'hub-empty' });
     await expect(empty.search(query({}), HOT_SINCE)).resolves.toEqual({ total: 0, items: [] });
     await expect(empty.search(query({ firstSeenFrom: '2026-01-01T00:00:00Z' }), HOT_SINCE)).resolves.toEqual({ total: 0, items: [] });
-    expect(fake.aliases.get('hub-empty')).toBe('hub-empty_v1');
+    expect(fake.aliases.get('hub-empty')).toBe('hub-empty_v2');
   });
 
   it('tolerates another process creating the index at the same time', async () => {
     const a = new ElasticsearchCandidateSearch(client, { index: 'hub-race' });
     const b = new ElasticsearchCandidateSearch(client, { index: 'hub-race' });
     await Promise.all([a.indexReports(docs.slice(0, 2)), b.indexReports(docs.slice(2, 4))]);
-    expect(fake.requests.filter((r) => r === 'PUT /hub-race_v1')).toHaveLength(2);
-    expect(fake.indices.get('hub-race_v1')?.docs.size).toBe(4);
+    expect(fake.requests.filter((r) => r === 'PUT /hub-race_v2')).toHaveLength(2);
+    expect(fake.indices.get('hub-race_v2')?.docs.size).toBe(4);
   });
 
   it('reports documents the index rejects', async () => {

@@ -5,7 +5,7 @@ import { CRASH_REPORT_MAPPINGS, physicalIndexName } from './elasticsearch-candid
 import { buildCandidateSearchRequest, readCandidatePage, type CandidateAggregations } from './elasticsearch-query-builder';
 
 export interface ElasticsearchCandidateSearchOptions {
-  /** Alias name (ELASTICSEARCH_INDEX); the physical index is `<index>_v1`. */
+  /** Alias name (ELASTICSEARCH_INDEX); the physical index is `<index>_v2`. */
   index: string;
   /** When written reports become searchable; 'wait_for' returns after the next refresh. */
   refresh?: estypes.Refresh;

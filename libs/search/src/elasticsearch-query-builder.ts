@@ -101,6 +101,7 @@ function reportFilters(q: CandidateQuery): estypes.QueryDslQueryContainer[] {
   };
   terms('family', q.type);
   terms('component', q.component);
+  terms('triageState', q.state);
   terms('packageVersion', q.packageVersion);
   terms('osRelease', q.osRelease);
   terms('kernel', q.kernel);

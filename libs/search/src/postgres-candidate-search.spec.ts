@@ -53,6 +53,12 @@ describe('PostgresCandidateSearch', () => {
           reports.length, new Set(reports.flatMap((d) => (d.hostKey ? [d.hostKey] : []))).size],
       );
     }
+    for (const [id, reports] of byCandidate) {
+      const state = reports[0]!.triageState;
+      // Most new candidates have no triage row at all; one carries an explicit `new` record.
+      if (state === 'new' && !id.endsWith('7f')) continue;
+      await ds.query(`INSERT INTO candidate_triage (candidate_id, state, record) VALUES ($1, $2, '{}')`, [id, state]);
+    }
     for (const d of docs) {
       await ds.query(
         `INSERT INTO crash_report (id, candidate_id, family, problem_type, component, crashed_at, host_key, package_version,

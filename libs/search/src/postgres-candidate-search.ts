@@ -30,6 +30,12 @@ export class PostgresCandidateSearch extends CandidateSearch {
     const candidateWhere = ['c.merged_into_id IS NULL'];
     if (q.type?.length) candidateWhere.push(`c.family = ANY(${p(q.type)}::text[])`);
     if (q.component?.length) candidateWhere.push(`c.component = ANY(${p(q.component)}::text[])`);
+    // A candidate nobody triaged has no candidate_triage row: it is new. Uncorrelated subqueries, so the
+    // planner hashes the (small) triaged set once instead of probing it per matching report.
+    if (q.state?.length) {
+      const listed = `c.id IN (SELECT t.candidate_id FROM candidate_triage t WHERE t.state = ANY(${p(q.state)}::text[]))`;
+      candidateWhere.push(q.state.includes('new') ? `(${listed} OR c.id NOT IN (SELECT t.candidate_id FROM candidate_triage t))` : listed);
+    }
     const reportWhere: string[] = [];
     if (q.packageVersion?.length) reportWhere.push(`r.package_version = ANY(${p(q.packageVersion)}::text[])`);
     if (q.osRelease?.length) reportWhere.push(`r.os_release = ANY(${p(q.osRelease)}::text[])`);

@@ -20,17 +20,19 @@ interface CandidateSpec {
   component: string;
   functions: string[];
   reports: number;
+  /** Visible triage state; the PostgreSQL spec stores no triage row for `new` ones except 0x7f. */
+  state: string;
 }
 
 const CANDIDATES: CandidateSpec[] = [
-  { n: 0x5a, family: 'core', component: 'glib2', functions: ['g_main_loop_run', 'g_main_context_dispatch', 'start_thread'], reports: 6 },
-  { n: 0x11, family: 'core', component: 'xorg-x11-server', functions: ['xf86SigHandler', 'OsSigHandler', 'Dispatch'], reports: 5 },
-  { n: 0x3c, family: 'python', component: 'anaconda', functions: ['do_install', 'run_transaction', 'main'], reports: 4 },
-  { n: 0x02, family: 'kerneloops', component: 'kernel', functions: ['ext4_da_write_end', 'generic_perform_write', 'vfs_write'], reports: 4 },
-  { n: 0x7f, family: 'core', component: 'prlctl', functions: ['PrlSrv_Login', 'std::vector<int>::at', 'main'], reports: 3 },
-  { n: 0x44, family: 'java', component: 'vzbackup', functions: ['BackupJob.run', 'Thread.run'], reports: 3 },
-  { n: 0x23, family: 'core', component: 'glib2', functions: ['g_hash_table_lookup', 'g_main_loop_run'], reports: 3 },
-  { n: 0x66, family: 'kerneloops', component: 'kernel', functions: ['nfs_readpage', 'vfs_read'], reports: 2 },
+  { n: 0x5a, family: 'core', component: 'glib2', functions: ['g_main_loop_run', 'g_main_context_dispatch', 'start_thread'], reports: 6, state: 'new' },
+  { n: 0x11, family: 'core', component: 'xorg-x11-server', functions: ['xf86SigHandler', 'OsSigHandler', 'Dispatch'], reports: 5, state: 'ticketed' },
+  { n: 0x3c, family: 'python', component: 'anaconda', functions: ['do_install', 'run_transaction', 'main'], reports: 4, state: 'muted' },
+  { n: 0x02, family: 'kerneloops', component: 'kernel', functions: ['ext4_da_write_end', 'generic_perform_write', 'vfs_write'], reports: 4, state: 'fix-pending' },
+  { n: 0x7f, family: 'core', component: 'prlctl', functions: ['PrlSrv_Login', 'std::vector<int>::at', 'main'], reports: 3, state: 'new' },
+  { n: 0x44, family: 'java', component: 'vzbackup', functions: ['BackupJob.run', 'Thread.run'], reports: 3, state: 'wont-fix' },
+  { n: 0x23, family: 'core', component: 'glib2', functions: ['g_hash_table_lookup', 'g_main_loop_run'], reports: 3, state: 'regressed' },
+  { n: 0x66, family: 'kerneloops', component: 'kernel', functions: ['nfs_readpage', 'vfs_read'], reports: 2, state: 'ignored' },
 ];
 
 const VERSIONS = ['1.0', '1.1', '2.0'];
@@ -77,6 +79,7 @@ export function syntheticReports(): CrashReportSearchDoc[] {
                 `origin=${r % 6 === 0 ? 'rig' : 'field'}`,
               ].sort(),
         crashedAt: new Date(NOW.getTime() - daysAgo * 86_400_000 - r * 60_000).toISOString(),
+        triageState: c.state,
       });
     }
   }
@@ -89,6 +92,10 @@ export const FILTERS: Array<Record<string, string>> = [
   { type: 'core' },
   { type: 'kerneloops,python' },
   { component: 'glib2' },
+  { state: 'new' },
+  { state: 'muted,ignored' },
+  { state: 'fix-pending', packageVersion: '1.1' },
+  { state: 'wont-fix,duplicate,cannot-reproduce', cpuVendor: 'AMD' },
   { packageVersion: '1.1' },
   { osRelease: 'vz8,vz9' },
   { kernel: '5.14.0-362' },
@@ -130,6 +137,7 @@ export function expectedPage(docs: CrashReportSearchDoc[], q: CandidateQuery, ho
     (d) =>
       inList(q.type, d.family) &&
       inList(q.component, d.component) &&
+      inList(q.state, d.triageState) &&
       inList(q.packageVersion, d.packageVersion) &&
       inList(q.osRelease, d.osRelease) &&
       inList(q.kernel, d.kernel) &&

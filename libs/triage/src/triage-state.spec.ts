@@ -1,4 +1,5 @@
-import { NEW_TRIAGE, nextTriage, TicketStatus, TriageRecord, visibleState } from './triage-state';
+import { TRIAGE_STATE_NAMES } from '../../contracts/src';
+import { NEW_TRIAGE, nextTriage, SYNCED_STATES, TicketStatus, TriageRecord, visibleState } from './triage-state';
 
 const T0 = '2026-03-01T00:00:00.000Z';
 const day = (n: number) => new Date(Date.parse(T0) + n * 86_400_000).toISOString();
@@ -103,5 +104,11 @@ describe('triage state machine', () => {
     const manual = { kind: 'ignored' as const, untilVersion: null, untilCount: null, reportsAtStart: 0, since: T0 };
     const { record } = run({ ...NEW_TRIAGE, state: 'ticketed', ticketKey: 'OVZ-1', manual }, { type: 'unlinked', remainingKey: null });
     expect(record).toMatchObject({ state: 'new', ticketKey: null, manual });
+  });
+});
+
+describe('triage state names', () => {
+  it('the API filter accepts exactly the states the machine shows (synced + manual)', () => {
+    expect([...TRIAGE_STATE_NAMES].sort()).toEqual([...SYNCED_STATES, 'ignored', 'muted'].sort());
   });
 });

@@ -2,7 +2,8 @@ import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Post, Quer
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { renderSignInPage, safeNext } from '../../../../libs/access/src';
+import { safeNext } from '../../../../libs/access/src';
+import { renderSignInPage } from '../../../../libs/console-pages/src';
 import type { HubConfig } from '../../../../libs/config/src';
 import { SignInForm, SignInFormSchema } from '../../../../libs/contracts/src';
 import { HUB_CONFIG } from '../config/hub-config.provider';

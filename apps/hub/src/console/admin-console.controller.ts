@@ -9,12 +9,13 @@ import { AuditEventRepository } from '../access/audit-event.repository';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { Principal } from '../access/principal';
 import { RigKeysService } from '../access/rig-keys.service';
+import { AdminJiraService } from './admin-jira.service';
 import { ADMIN_NOTICES, AddPersonFormSchema, AdminPageQuerySchema, IdFormSchema, UsernameFormSchema } from './admin-console.schema';
 import { ConsoleErrorFilter } from './console-error.filter';
 import { ConsolePage } from './console-page.decorator';
 import { viewerOf } from './viewer';
 
-/** Administration pages: people and roles, API tokens, rig keys, the audit log; admins only. */
+/** Administration pages: people and roles, API tokens, rig keys, Jira settings and its test, the audit log; admins only. */
 @ApiExcludeController()
 @Controller('admin')
 @Access('admin')
@@ -25,16 +26,18 @@ export class AdminConsoleController {
     private readonly tokens: ApiTokensService,
     private readonly rigKeys: RigKeysService,
     private readonly audit: AuditEventRepository,
+    private readonly jira: AdminJiraService,
   ) {}
 
   private async page(who: Principal, action: string, extra: { notice?: string | null; secret?: { what: string; value: string } }) {
-    const [users, tokens, rigKeys, audit] = await Promise.all([
+    const [users, tokens, rigKeys, audit, jiraCheck] = await Promise.all([
       this.accounts.list(),
       this.tokens.list(undefined),
       this.rigKeys.list(),
       this.audit.find({ limit: 100, ...(action ? { action } : {}) }),
+      this.jira.lastCheck(),
     ]);
-    return renderAdminPage({ users, tokens, rigKeys, audit, auditAction: action, viewer: viewerOf(who), ...extra });
+    return renderAdminPage({ users, tokens, rigKeys, audit, auditAction: action, jira: this.jira.settings(), jiraCheck, viewer: viewerOf(who), ...extra });
   }
 
   @Get()
@@ -68,6 +71,13 @@ export class AdminConsoleController {
   async revokeToken(@Body({ schema: IdFormSchema }) body: { id: string }, @CurrentPrincipal() who: Principal): Promise<void> {
     const ownUserId = who.kind === 'person' ? who.id : who.kind === 'token' ? who.userId : null;
     await this.tokens.revoke(who, ownUserId, body.id);
+  }
+
+  /** Runs the connection test; the GET after the redirect shows its result (kept in the audit trail). */
+  @Post('jira/check')
+  @Redirect('/admin?done=jira-checked#jira', 303)
+  async checkJira(@CurrentPrincipal() who: Principal): Promise<void> {
+    await this.jira.check(who);
   }
 
   @Post('rig-keys/revoke')

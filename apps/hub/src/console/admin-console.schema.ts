@@ -21,4 +21,5 @@ export const ADMIN_NOTICES: Readonly<Record<string, string>> = {
   enabled: 'The account is enabled again.',
   'token-revoked': 'The API token is revoked.',
   'rig-key-revoked': 'The rig key is revoked.',
+  'jira-checked': 'The Jira connection was tested; the result is under Jira.',
 };

@@ -21,6 +21,17 @@ export class ConsoleRepository {
     );
   }
 
+  /** Listed candidates (as the unfiltered queue lists them) per visible triage state; untriaged ones are new. */
+  async stateCounts(): Promise<Record<string, number>> {
+    const rows: Array<{ state: string; n: number }> = await this.dataSource.query(
+      `SELECT COALESCE(t.state, 'new') AS state, count(*)::int AS n
+         FROM bug_candidate c LEFT JOIN candidate_triage t ON t.candidate_id = c.id
+        WHERE c.merged_into_id IS NULL AND c.report_count > 0
+        GROUP BY 1`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
   /** Reports per UTC day and package version of one candidate since `since`. */
   dailyByVersion(candidateId: string, since: Date): Promise<Array<{ day: string; version: string | null; reports: number }>> {
     return this.dataSource.query(

@@ -64,7 +64,9 @@ export class ConsoleService {
     const suggestions = await this.suggestions(now);
     const parsed = CandidateQuerySchema.safeParse(query);
     if (!parsed.success) return { form, total: 0, items: [], suggestions, error: describeZodError(parsed.error) };
-    const page = await this.candidates.list(parsed.data);
+    // Counts per tab are of the whole queue: shown only while no other filter narrows it.
+    const unfiltered = !Object.keys(form.values).length && !form.attrs.length;
+    const [page, stateCounts] = await Promise.all([this.candidates.list(parsed.data), unfiltered ? this.repo.stateCounts() : null]);
     const days = dayRange(now, SPARK_DAYS);
     const counts = await this.repo.dailyCounts(page.items.map((i) => i.id), new Date(`${days[0]}T00:00:00Z`));
     const byCandidate = new Map<string, Map<string, number>>();
@@ -75,6 +77,7 @@ export class ConsoleService {
     return {
       form,
       total: page.total,
+      stateCounts,
       suggestions,
       items: page.items.map((i) => ({ ...i, last30Days: { days, counts: fillDays(days, byCandidate.get(i.id) ?? new Map()) } })),
     };

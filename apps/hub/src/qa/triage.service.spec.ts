@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
 import { DataSource } from 'typeorm';
+import { FakeElasticsearch } from '../../../../test/support/fake-elasticsearch';
+import { CandidateQuerySchema } from '../../../../libs/contracts/src';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
 import { loadHubConfig } from '../../../../libs/config/src';
 import { hubDataSourceOptions } from '../../../../libs/storage/src/database-options';
@@ -7,6 +10,8 @@ import { AuditEventRepository } from '../access/audit-event.repository';
 import { AuditTrail } from '../access/audit-trail.service';
 import type { Principal } from '../access/principal';
 import { CandidateDetailRepository } from '../candidates/candidate-detail.repository';
+import { ElasticsearchCandidateSearch, PostgresCandidateSearch } from '../../../../libs/search/src';
+import { ReportIndexerService } from '../search/report-indexer.service';
 import { JIRA_SYNC } from './qa-actors';
 import { Clock } from './clock';
 import { TicketRepository } from './ticket.repository';
@@ -42,7 +47,7 @@ describe('TriageService (real database)', () => {
     await ds.runMigrations();
     const config = loadHubConfig({ TRIAGE_VERIFY_DAYS: '7' });
     triageRepo = new TriageRepository(ds);
-    service = new TriageService(config, triageRepo, new TicketRepository(ds), new CandidateDetailRepository(ds), clock, new AuditTrail(new AuditEventRepository(ds)));
+    service = new TriageService(config, triageRepo, new TicketRepository(ds), new CandidateDetailRepository(ds), clock, new AuditTrail(new AuditEventRepository(ds)), new ReportIndexerService(config, ds, new PostgresCandidateSearch(ds)));
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -102,6 +107,38 @@ describe('TriageService (real database)', () => {
       'system:jira-sync:triage.state-changed',
       'system:jira-sync:triage.state-changed',
     ]);
+  });
+
+  it('copies a changed state into the Elasticsearch index, so the state filter follows it', async () => {
+    const fake = await FakeElasticsearch.start();
+    const client = new Client({ node: fake.url });
+    try {
+      const config = loadHubConfig({ SEARCH_BACKEND: 'elasticsearch', ELASTICSEARCH_URL: fake.url, ELASTICSEARCH_INDEX: 'triage-spec' });
+      const search = new ElasticsearchCandidateSearch(client, { index: 'triage-spec' });
+      const indexer = new ReportIndexerService(config, ds, search);
+      const withIndex = new TriageService(config, triageRepo, new TicketRepository(ds), new CandidateDetailRepository(ds), clock, new AuditTrail(new AuditEventRepository(ds)), indexer);
+      const id = await candidate();
+      await crash(id, '7.1.0', clock.at - DAY);
+      await crash(id, '7.1.1', clock.at - DAY);
+      await indexer.indexCandidates([id]);
+      const ids = async (state: string) => (await search.search(CandidateQuerySchema.parse({ state }), new Date(0))).items.map((i) => i.id);
+      expect(await ids('new')).toEqual([id]);
+
+      await withIndex.setManual(id, { kind: 'muted' }, alice);
+      expect(await ids('new')).toEqual([]);
+      expect(await ids('muted,ignored')).toEqual([id]);
+      const bulks = fake.requests.filter((r) => r === 'POST /_bulk').length;
+      // A note changes no state: nothing is re-indexed.
+      await withIndex.note(id, alice, 'ticket-requested', {});
+      expect(fake.requests.filter((r) => r === 'POST /_bulk').length).toBe(bulks);
+
+      await withIndex.setManual(id, null, alice);
+      expect(await ids('muted')).toEqual([]);
+      expect(await ids('new')).toEqual([id]);
+    } finally {
+      await client.close();
+      await fake.close();
+    }
   });
 
   it('concurrent events on one candidate are applied one after the other', async () => {

@@ -13,6 +13,7 @@ import {
 import { AuditTrail } from '../access/audit-trail.service';
 import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
+import { ReportIndexerService } from '../search/report-indexer.service';
 import { actorLabel, JIRA_SYNC } from './qa-actors';
 import { CandidateDetailRepository } from '../candidates/candidate-detail.repository';
 import { Clock } from './clock';
@@ -31,6 +32,7 @@ export class TriageService {
     private readonly candidates: CandidateDetailRepository,
     private readonly clock: Clock,
     private readonly audit: AuditTrail,
+    private readonly indexer: ReportIndexerService,
   ) {}
 
   /**
@@ -39,7 +41,7 @@ export class TriageService {
    * with the principal. A job acting for a person names them in `onBehalfOf`.
    */
   async apply(candidateId: string, event: TriageEvent, by: Principal, action?: string, detail: Record<string, unknown> = {}, onBehalfOf?: string): Promise<TriageOutcome> {
-    return this.repo.transaction(async (m) => {
+    const outcome = await this.repo.transaction(async (m) => {
       const before = (await this.repo.lockRecord(m, candidateId)) ?? NEW_TRIAGE;
       const outcome = nextTriage(before, event);
       const after = outcome.record;
@@ -55,8 +57,11 @@ export class TriageService {
         await this.repo.log(m, candidateId, onBehalfOf ?? actorLabel(by), action ?? 'state-changed', entry);
         await this.audit.record(by, `triage.${action ?? 'state-changed'}`, { type: 'candidate', id: candidateId }, { state: visibleState(before), record: before }, { state: visibleState(after), ...entry, ...(onBehalfOf ? { onBehalfOf } : {}) }, m);
       }
-      return outcome;
+      return { outcome, shownChanged: visibleState(before) !== visibleState(after) };
     });
+    // The search index filters by the shown state; it is copied there after the change commits.
+    if (outcome.shownChanged) await this.indexer.indexCandidates([candidateId]);
+    return outcome.outcome;
   }
 
   /** A log entry for an act that does not change the state (a filing requested, refused by Jira). */

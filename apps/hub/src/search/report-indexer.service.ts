@@ -25,7 +25,8 @@ export class ReportIndexerService {
     if (!this.external || !ids.length) return;
     for (let i = 0; i < ids.length; i += BATCH) {
       const rows = await this.dataSource.getRepository(CrashReportEntity).find({ where: { id: In(ids.slice(i, i + BATCH)) } });
-      await this.search.indexReports(rows.map(toSearchDoc));
+      const states = await this.triageStates([...new Set(rows.map((r) => r.candidateId))]);
+      await this.search.indexReports(rows.map((r) => toSearchDoc(r, states.get(r.candidateId) ?? 'new')));
     }
   }
 
@@ -43,9 +44,17 @@ export class ReportIndexerService {
     );
     await this.indexReports(rows.map((r) => r.id));
   }
+
+  private async triageStates(candidateIds: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ candidate_id: string; state: string }> = await this.dataSource.query(
+      'SELECT candidate_id, state FROM candidate_triage WHERE candidate_id = ANY($1::uuid[])',
+      [candidateIds],
+    );
+    return new Map(rows.map((r) => [r.candidate_id, r.state]));
+  }
 }
 
-export function toSearchDoc(r: CrashReportEntity): CrashReportSearchDoc {
+export function toSearchDoc(r: CrashReportEntity, triageState: string): CrashReportSearchDoc {
   return {
     reportId: r.id,
     candidateId: r.candidateId,
@@ -60,5 +69,6 @@ export function toSearchDoc(r: CrashReportEntity): CrashReportSearchDoc {
     hostKey: r.hostKey,
     hardwareAttrs: r.hardwareAttrs,
     crashedAt: r.crashedAt.toISOString(),
+    triageState,
   };
 }

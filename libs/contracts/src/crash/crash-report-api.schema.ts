@@ -23,6 +23,11 @@ const csv = safeText(4096)
   .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
   .optional();
 
+/** Triage states a candidate can show (libs/triage's synced states plus QA's manual ones). */
+export const TRIAGE_STATE_NAMES = [
+  'new', 'ticketed', 'fix-pending', 'verified-fixed', 'regressed', 'wont-fix', 'duplicate', 'cannot-reproduce', 'muted', 'ignored',
+] as const;
+
 export const CandidateQuerySchema = z.object({
   type: csv.describe('families: core, python, kerneloops, xorg, java, anaconda'),
   component: csv,
@@ -34,6 +39,11 @@ export const CandidateQuerySchema = z.object({
   firstSeenTo: z.iso.datetime({ offset: true }).optional(),
   lastSeenFrom: z.iso.datetime({ offset: true }).optional(),
   lastSeenTo: z.iso.datetime({ offset: true }).optional(),
+  state: safeText(4096)
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(TRIAGE_STATE_NAMES)))
+    .optional()
+    .describe(`triage states shown (any of, comma separated): ${TRIAGE_STATE_NAMES.join(', ')}`),
   function: safeText(INPUT_BOUNDS.maxQueryValueChars).min(1).optional().describe('text matched against normalized frame names'),
   ...(Object.fromEntries(HARDWARE_FILTER_NAMES.map((name) => [name, csv])) as Record<HardwareFilterName, typeof csv>),
   attr: z
