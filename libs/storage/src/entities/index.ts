@@ -1,4 +1,8 @@
-import { ApiTokenEntity, AuditEventEntity, RigKeyEntity, UserAccountEntity, UserSessionEntity } from './access.entity';
+import { ApiTokenEntity } from './api-token.entity';
+import { AuditEventEntity } from './audit-event.entity';
+import { RigKeyEntity } from './rig-key.entity';
+import { UserAccountEntity } from './user-account.entity';
+import { UserSessionEntity } from './user-session.entity';
 import { BugCandidateEntity } from './bug-candidate.entity';
 import { CandidateTicketEntity } from './candidate-ticket.entity';
 import { CandidateTriageEntity } from './candidate-triage.entity';
@@ -20,7 +24,11 @@ import { GroupingRuleEntity } from './grouping-rule.entity';
 import { RawReportEntity } from './raw-report.entity';
 import { ReportAttachmentEntity } from './report-attachment.entity';
 
-export * from './access.entity';
+export * from './api-token.entity';
+export * from './audit-event.entity';
+export * from './rig-key.entity';
+export * from './user-account.entity';
+export * from './user-session.entity';
 export * from './bug-candidate.entity';
 export * from './candidate-lookup.entity';
 export * from './cep-report.entity';
