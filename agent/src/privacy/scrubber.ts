@@ -124,14 +124,20 @@ function scrubPairs(text: string): string {
     .join('\n');
 }
 
+/** A secret key whose "value" is a secret key with its own separator (`sn password: x`) hands over to that pair. */
+function handsOver(value: string, rest: string): boolean {
+  const word = /^([A-Za-z_][\w.-]*?)([:=]?)$/.exec(value);
+  return !!word && isSecretKey(word[1]) && (word[2] !== '' || /^[ \t]*[:=]/.test(rest));
+}
+
 function scrubLinePairs(text: string): string {
   let out = '';
   let last = 0;
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
-    const [whole, dashes, quote, key, suffix, sep] = m;
-    if (!isSecretKey(key)) {
-      // Not a secret key: its "value" may itself be the key of the next pair.
+    const [whole, dashes, quote, key, suffix, sep, value] = m;
+    if (!isSecretKey(key) || handsOver(value, text.slice(m.index + whole.length))) {
+      // Not a secret key here: its "value" may itself be the key of the next pair.
       PAIR.lastIndex = m.index + Math.max(1, dashes.length + quote.length + key.length);
       continue;
     }
