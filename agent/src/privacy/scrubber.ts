@@ -43,8 +43,8 @@ const PATTERNS: RegExp[] = [
   /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
   // DOMAIN\user (and its JSON-escaped DOMAIN\\user)
   /\b[A-Z][A-Z0-9-]{1,14}\\{1,2}[A-Za-z][\w.$-]*/g,
-  // veth/vme interfaces are named after container ids and MACs
-  /\b(?:veth|vme)[\w.-]+/g,
+  // veth/vme interfaces are named after container ids and MACs (so carry digits; plain words like 'vmea' are kept)
+  /\b(?:veth|vme)(?=[\w.-]*\d)[\w.-]+/g,
   // memcg and cgroup paths carry VM and container names
   /(?<=\/machine\.slice\/)[^\s,;:"']+/g,
   /\bmachine-(?:qemu|lxc)[^\s/,;"']*/g,
