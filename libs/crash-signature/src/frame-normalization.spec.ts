@@ -1,6 +1,9 @@
 import { CrashFrame } from './crash-thread';
+import normalizationData from './data/normalization-v1.json';
 import {
+  isProgramFrame,
   isShallowStack,
+  isSystemLibrary,
   mergeRecursion,
   NORMALIZATION_VERSION,
   normalizeFrames,
@@ -125,8 +128,9 @@ describe('normalizeFrames (python)', () => {
   });
 });
 
-it('exposes the data version', () => {
-  expect(NORMALIZATION_VERSION).toBe(2);
+it('exposes the version of its data file, so stored signatures can tell which rules made them', () => {
+  expect(NORMALIZATION_VERSION).toBe(normalizationData.version);
+  expect(Number.isInteger(NORMALIZATION_VERSION) && NORMALIZATION_VERSION > 0).toBe(true);
 });
 
 describe('mergeRecursion', () => {
@@ -172,6 +176,27 @@ describe('normalizeFrames (C++ and native identity)', () => {
     ]);
     expect(isShallowStack(frames)).toBe(false);
   });
+
+  it("counts frames in the program's own shared libraries as program frames; only system libraries are library frames", () => {
+    const frames = normalizeFrames('core', [
+      { function: '____strtoll_l_internal', module: 'libc.so.6' },
+      { function: 'vzu_parse_quota', module: 'libvzutil.so' },
+      { function: 'vzu_quota_left', module: 'libvzutil.so.1' },
+      { function: 'main', buildId: 'ab12ab12ab12ab', buildIdOffset: 0x40, module: 'vzuser-sim' },
+    ]);
+    expect(frames.map((f) => Boolean(f.library))).toEqual([true, false, false, false]);
+    expect(isShallowStack(frames)).toBe(false);
+    expect(isProgramFrame(frames[1])).toBe(true);
+  });
+
+  it.each(['libc.so.6', 'libc-2.23.so', '/usr/lib64/libstdc++.so.6', 'ld-linux-x86-64.so.2', 'libpython3.11.so.1.0', 'libglib-2.0.so.0', 'linux-vdso.so.1'])(
+    'recognises %s as a system library',
+    (module) => expect(isSystemLibrary(module)).toBe(true),
+  );
+
+  it.each(['libvzctl.so.7', 'libprlsdk.so', 'libcrashy.so', 'vzctl', 'libc-helper.so'])('does not take %s for a system library', (module) =>
+    expect(isSystemLibrary(module)).toBe(false),
+  );
 
   it('keeps the call site in main when the stack has no other program frame', () => {
     const frames = normalizeFrames('core', [

@@ -7,7 +7,7 @@ export interface NormalizedFrame {
   function: string;
   /** Python/anaconda: install-prefix-free source path; kernel: module name; otherwise absent. */
   module?: string;
-  /** Native frame in a shared library: it says where the crash happened, not which caller's bug it is. */
+  /** Native frame in a system or runtime library (libc, libstdc++…): it says where, not whose bug. */
   library?: true;
   /** A stripped frame named by its build id and offset: equal only to the same build's same spot. */
   unsymbolized?: true;
@@ -34,7 +34,9 @@ const pythonPrefixPatterns = data.pythonPrefixes.map((p) => new RegExp(p));
 const symbolVersionPattern = new RegExp(data.symbolVersionSuffix);
 const pythonFrozenModule = new RegExp(data.pythonFrozenModule);
 const pythonEntryScript = new RegExp(data.pythonEntryScript);
-const sharedLibraryPattern = new RegExp(data.sharedLibraryPattern);
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// `libc.so.6`, `libc-2.23.so`, `libpython3.11.so.1.0`: a listed name, an optional version, `.so` and its numbers.
+const systemLibraryPattern = new RegExp(`^(?:${data.systemLibraries.map(escapeRegExp).join('|')})(?:-?[\\d.]*\\d)?\\.so(?:\\.\\d+)*$`);
 const genericFunctions = new Set(data.genericFunctions);
 
 /** Native (gdb/core/xorg) function-name cleanup, independent of position in the stack. */
@@ -106,13 +108,19 @@ function normalizeNative(frames: CrashFrame[]): NormalizedFrame[] {
 }
 
 function nativeFrame(raw: CrashFrame): NormalizedFrame {
-  const library = raw.module !== undefined && sharedLibraryPattern.test(raw.module) ? { library: true as const } : {};
+  // A program's own shared library (libvzctl.so) holds its code; only the system's libraries are not evidence.
+  const library = raw.module !== undefined && isSystemLibrary(raw.module) ? { library: true as const } : {};
   if (raw.function) return { function: normalizeFunctionName(raw.function), ...library };
   if (raw.buildId && raw.buildIdOffset !== undefined) {
     // Stripped: the spot in this build is all that identifies the frame, and it is enough within one build.
     return { function: `${raw.module ?? '?'}@${buildSpot(raw.buildId, raw.buildIdOffset)}`, unsymbolized: true, ...library };
   }
   return { function: UNKNOWN_FUNCTION, ...library };
+}
+
+/** Whether a module (file name, or path) is one of the system's or language runtime's libraries. */
+export function isSystemLibrary(module: string): boolean {
+  return systemLibraryPattern.test(module.slice(module.lastIndexOf('/') + 1));
 }
 
 function buildSpot(buildId: string, offset: number): string {
