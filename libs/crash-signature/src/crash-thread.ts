@@ -17,6 +17,8 @@ export interface CrashFrame {
   reliable?: boolean;
   /** Offset inside the function (oops `func+0x1a/0x40`). */
   functionOffset?: number;
+  /** A callee inlined into the frame below it (a symbolized kernel trace's `[inline]`): no stack frame of its own. */
+  inlined?: boolean;
   /** Kernel oops frames printed inside an `<IRQ>`, `<NMI>` or `<SOFTIRQ>` section. */
   kernelContext?: 'irq' | 'nmi' | 'softirq';
 }

@@ -91,6 +91,59 @@ describe('parseKernelOops details', () => {
     expect(parsed.frames[2]).toMatchObject({ function: 'amdgpu_vm_num_entries', reliable: false });
   });
 
+  describe('symbolized traces (scripts/decode_stacktrace.sh and syzkaller spellings)', () => {
+    // Hand-written in the documented formats: source locations after frames, inlined callees marked `[inline]`.
+    const hung = [
+      '[  300.100000][   T29] INFO: task vzctl:5100 blocked for more than 143 seconds.',
+      '[  300.100001][   T29]       Not tainted 6.1.0-28-amd64 #1 Debian 6.1.119-1',
+      '[  300.100002][   T29] task:vzctl           state:D stack:27800 pid:5100  ppid:5090   flags:0x00004006',
+      '[  300.100003][   T29] Call Trace:',
+      '[  300.100004][   T29]  <TASK>',
+      '[  300.100005][   T29]  context_switch kernel/sched/core.c:5382 [inline]',
+      '[  300.100006][   T29]  __schedule+0xee0/0x5af0 kernel/sched/core.c:6695',
+      '[  300.100007][   T29]  __schedule_loop kernel/sched/core.c:6772 [inline]',
+      '[  300.100008][   T29]  schedule+0xe7/0x270 kernel/sched/core.c:6787',
+      '[  300.100009][   T29]  __mutex_lock_common kernel/locking/mutex.c:679 [inline]',
+      '[  300.100010][   T29]  __mutex_lock+0x5b9/0x9d0 kernel/locking/mutex.c:747',
+      '[  300.100011][   T29]  ploop_suspend drivers/block/ploop/dev.c:698 [inline]',
+      '[  300.100012][   T29]  ploop_ioctl+0x3e/0x230 [ploop] drivers/block/ploop/dev.c:3500',
+      '[  300.100013][   T29]  ? blkdev_ioctl+0x10/0x20 (block/ioctl.c:610)',
+      '[  300.100014][   T29]  </TASK>',
+    ].join('\n');
+
+    it('reads frames followed by a source location, with or without parentheses, and inlined callees', () => {
+      const frames = parseKernelOops(hung).frames;
+      expect(frames.map((f) => f.function)).toEqual([
+        'context_switch', '__schedule', '__schedule_loop', 'schedule', '__mutex_lock_common', '__mutex_lock', 'ploop_suspend', 'ploop_ioctl', 'blkdev_ioctl',
+      ]);
+      expect(frames[6]).toMatchObject({ inlined: true, file: 'drivers/block/ploop/dev.c', line: 698, reliable: true });
+      expect(frames[7]).toMatchObject({ module: 'ploop', functionOffset: 0x3e, file: 'drivers/block/ploop/dev.c', line: 3500 });
+      expect(frames[8]).toMatchObject({ reliable: false, file: 'block/ioctl.c', line: 610 });
+    });
+
+    it('keys the report by the first frame that is not scheduler or lock machinery, inlined or not', () => {
+      const signature = kernelSignature(parseKernelOops(hung), 'kernel');
+      expect(signature.crashFunction).toBe('ploop_suspend');
+      expect(signature.frames.map((f) => f.function)).toEqual(['ploop_suspend', 'ploop_ioctl', '<hung task>']);
+    });
+
+    it('reads a symbolized RIP line as the crash site', () => {
+      const gpf = [
+        '[  100.1][ T1234] general protection fault, probably for non-canonical address 0xdffffc0000000003: 0000 [#1] PREEMPT SMP KASAN',
+        '[  100.1][ T1234] CPU: 0 PID: 1234 Comm: vzctl Not tainted 6.1.0-28-amd64 #1',
+        '[  100.1][ T1234] RIP: 0010:vzquota_sync+0x1234/0x2000 fs/vzquota/sync.c:390',
+        '[  100.1][ T1234] RSP: 0018:ffffc90003b7f4c8 EFLAGS: 00010202',
+        '[  100.1][ T1234] Call Trace:',
+        '[  100.1][ T1234]  <TASK>',
+        '[  100.1][ T1234]  vzquota_ioctl+0x1484/0x2440 fs/vzquota/ioctl.c:524',
+        '[  100.1][ T1234]  </TASK>',
+      ].join('\n');
+      const signature = kernelSignature(parseKernelOops(gpf), 'kernel');
+      expect(signature.kind).toBe('general protection fault');
+      expect(signature.frames.map((f) => f.function)).toEqual(['vzquota_sync', 'vzquota_ioctl', '<general protection fault>']);
+    });
+  });
+
   it('reads frames inside <IRQ> and <NMI> sections', () => {
     const names = normalizeFrames('kerneloops', oops(SATYR, 'github-73').frames).map((f) => f.function);
     expect(names.slice(0, 3)).toEqual(['tcp_fastretrans_alert', 'tcp_ack', 'tcp_rcv_established']);

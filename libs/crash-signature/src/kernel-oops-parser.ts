@@ -74,6 +74,10 @@ const FRAME = new RegExp(
     '\\)?(\\s*\\(unreliable\\))?\\s*$',
   'i',
 );
+// Symbolized traces (scripts/decode_stacktrace.sh, syzkaller): `func+0x1/0x2 [mod] path/file.c:123`,
+// `func+0x1/0x2 (path/file.c:123:4)`, and inlined callees above their caller as `func path/file.c:123 [inline]`.
+const SOURCE_LOCATION = /\s+\(?((?:[\w.+-]+\/)*[\w.+-]+\.[A-Za-z]{1,3}):(\d+)(?::\d+)?\)?(\s+\[inline\])?\s*$/;
+const INLINED_FRAME = /^(\?\s*)?([A-Za-z_][\w.]*)$/;
 const VERSION_AFTER_TAINT = /(?:Not tainted|Tainted: [A-Z -]*?)\s*\(?(\d+\.\d+[^\s)]*)/;
 const VERSION_BEFORE_TAINT = /^(\d+\.\d+\S*) #\d+ (?:Not tainted|Tainted: )/;
 
@@ -333,7 +337,21 @@ function lockFunctionOf(lines: string[]): { lockFunction?: string } {
   return {};
 }
 
-function parseKernelFrame(line: string): CrashFrame | undefined {
+function parseKernelFrame(text: string): CrashFrame | undefined {
+  const source = SOURCE_LOCATION.exec(text);
+  if (!source) return parseBareKernelFrame(text);
+  const [, file, line, inline] = source;
+  const rest = text.slice(0, source.index);
+  const location = { file, line: Number(line) };
+  if (inline) {
+    const inlined = INLINED_FRAME.exec(rest);
+    return inlined ? { function: inlined[2], ...location, inlined: true, reliable: !inlined[1] } : undefined;
+  }
+  const frame = parseBareKernelFrame(rest);
+  return frame ? { ...frame, ...location } : undefined;
+}
+
+function parseBareKernelFrame(line: string): CrashFrame | undefined {
   const arm = ARM_FRAME.exec(line);
   if (arm) {
     return {
