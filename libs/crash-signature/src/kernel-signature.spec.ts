@@ -499,6 +499,28 @@ describe('no thread, CPU, PID, address, offset or timestamp in a key', () => {
   });
 });
 
+describe('memory leaks (kmemleak)', () => {
+  it('are keyed by the first caller outside the allocator', () => {
+    const leak = (size: number, address: string) => [
+      'BUG: memory leak',
+      `unreferenced object 0x${address} (size ${size}):`,
+      '  comm "vzctl", pid 4242, jiffies 4294937614 (age 1000.110s)',
+      '  backtrace:',
+      '    [<ffffffff8154a4c3>] kmemleak_alloc_recursive include/linux/kmemleak.h:42 [inline]',
+      '    [<ffffffff8154a4c3>] slab_post_alloc_hook mm/slab.h:766 [inline]',
+      '    [<ffffffff8154a4c3>] __kmalloc+0x4a/0x120 mm/slab_common.c:1019',
+      '    [<ffffffffa0123456>] kmalloc include/linux/slab.h:604 [inline]',
+      '    [<ffffffffa0123456>] vzevent_subscribe+0x56/0x1a0 [vzevent]',
+      '    [<ffffffff81234567>] vzevent_ioctl+0x33/0x80 [vzevent]',
+    ];
+    const a = sig(leak(64, 'ffff888003c1e000'));
+    const b = sig(leak(128, 'ffff888012345600'));
+    expect(a.kind).toBe('BUG: memory leak');
+    expect(a.crashFunction).toBe('vzevent_subscribe');
+    expect(b.signature.hash).toBe(a.signature.hash);
+  });
+});
+
 describe('frameless reports', () => {
   const frameless = (code: string) => [
     'general protection fault, probably for non-canonical address 0xdffffc0000000001: 0000 [#1] PREEMPT SMP KASAN',
