@@ -17,6 +17,13 @@ export interface CrashFrame {
   reliable?: boolean;
   /** Offset inside the function (oops `func+0x1a/0x40`). */
   functionOffset?: number;
+  /**
+   * Core: a function the compiler inlined into the next (real) frame, found by retracing with debuginfo.
+   * Grouping treats it as any other frame of its module.
+   */
+  inlined?: true;
+  /** Core frames retraced with debuginfo: the source file (`line` is its line). */
+  sourceFile?: string;
   /** Kernel oops frames printed inside an `<IRQ>`, `<NMI>` or `<SOFTIRQ>` section. */
   kernelContext?: 'irq' | 'nmi' | 'softirq';
 }
