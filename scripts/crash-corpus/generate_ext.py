@@ -352,7 +352,9 @@ not use it: like satyr, they carry symbol-table names and no inlined frames. The
 
 Known ambiguity: gcc -O2 -flto tail-merges `check_user()` and `check_group()` into one call of strcmp in `main`,
 so those two crashes are the same instruction and cannot be told apart, not even with debuginfo (the line
-table names one inline chain for that instruction).
+table names one inline chain for that instruction: `check_group`). Clang -O3 -flto keeps no inline scope for
+the throw paths of `Parser::parse()` and `Store::open()` inlined into `main` (the line table points into them,
+the scope says `main`), so with debuginfo those two crashes are still `__cxa_throw | main`.
 """ % ("\n".join("| %s | %s |" % kv for kv in versions), pythons, len(cores), len(pys), len(doors), bugs, builds,
        debuginfo_count()))
 

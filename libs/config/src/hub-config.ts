@@ -229,13 +229,7 @@ function debuginfoConfig(e: HubEnv, path: string | undefined): DebuginfoConfig |
   const dirs = (e.DEBUGINFO_DIRS ?? '').split(':').map((d) => d.trim()).filter(Boolean);
   if (!dirs.length) return null;
   for (const dir of dirs) {
-    let isDir = false;
-    try {
-      isDir = isAbsolute(dir) && statSync(dir).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) throw new ConfigError(`invalid hub configuration: DEBUGINFO_DIRS: ${dir} is not an absolute path to a directory`);
+    if (!isAbsolute(dir) || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`invalid hub configuration: DEBUGINFO_DIRS: ${dir} is not an absolute path to a directory`);
   }
   const addr2line = onPath('addr2line', path);
   if (!addr2line) throw new ConfigError('invalid hub configuration: DEBUGINFO_DIRS: retracing needs addr2line (binutils) on PATH');
