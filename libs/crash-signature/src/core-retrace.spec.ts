@@ -104,4 +104,13 @@ describe('retracing core frames', () => {
     // With program evidence, the call site in main is no longer needed.
     expect(after.find((f) => f.function === 'main')?.site).toBeUndefined();
   });
+
+  it('classifies an inlined frame by its module, as the real frame it sits in', () => {
+    const inLibc = new Map<string, SourceLocation[]>([[retraceKey(LIBC, 1470770), [{ function: '__strcmp_inline_helper' }, { function: '__strcmp_evex' }]]]);
+    const frames = applyRetrace(stripped, inLibc).frames;
+    expect(frames[0]).toMatchObject({ function: '__strcmp_inline_helper', inlined: true, module: 'libc.so.6' });
+    const normalized = normalizeFrames('core', frames);
+    expect(normalized[0]).toEqual({ function: '__strcmp_inline_helper', library: true });
+    expect(isProgramFrame(normalized[0])).toBe(false);
+  });
 });
