@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { HubConfig, loadHubConfig } from '../../../../libs/config/src';
 import type { CrashInput } from '../../../../libs/crash-reports/src/crash-input';
-import { parseCoreBacktrace } from '../../../../libs/crash-signature/src';
+import { CrashFrame, parseCoreBacktrace } from '../../../../libs/crash-signature/src';
 import { InlineJobQueue } from '../../../../libs/queue/src/inline-job-queue';
 import { PostgresCandidateSearch } from '../../../../libs/search/src';
 import { hubDataSourceOptions } from '../../../../libs/storage/src/database-options';
@@ -141,5 +141,39 @@ describe('retracing with debuginfo in grouping and regrouping (real database)', 
     expect(new Set(after.map((r) => r.candidate)).size).toBe(1);
     expect(after[1].grouping).toMatchObject({ retraced: { inlinedFrames: 1 }, regrouped: { reason: 'reprocess' } });
     expect(after[1].grouping.note).toBeUndefined();
+  });
+});
+
+describe('DebuginfoRetraceService without a database', () => {
+  const thread = (sample: string): CrashFrame[] => coreInput(sample, 'vzuser-sim').crash.frames;
+  const stripped = thread('vzuser-sim.user.clang-O2-stripped-only');
+
+  it('answers every thread as it was when DEBUGINFO_DIRS is unset', async () => {
+    const [result] = await new DebuginfoRetraceService(loadHubConfig({})).retrace([stripped]);
+    expect(result).toEqual({ frames: stripped, retraced: 0, inlined: 0, buildIds: [] });
+  });
+
+  it('leaves frames whose build has no debug file, or whose build id is no hex, as they were', async () => {
+    const retracer = new DebuginfoRetraceService(loadHubConfig({ DEBUGINFO_DIRS: TREE }));
+    const foreign = stripped.map((f) => (f.buildId ? { ...f, buildId: f.buildId.replace(/^../, 'ff') } : f));
+    const hostile = stripped.map((f) => (f.buildId ? { ...f, buildId: `../../${f.buildId}` } : f));
+    const [a, b] = await retracer.retrace([foreign, hostile]);
+    expect(a.frames).toBe(foreign);
+    expect(b.frames).toBe(hostile);
+  });
+
+  it('retraces a batch of threads, and a failed addr2line run leaves frames as reported without remembering it', async () => {
+    const config = loadHubConfig({ DEBUGINFO_DIRS: TREE });
+    const tool = config.debuginfo!.addr2line;
+    const retracer = new DebuginfoRetraceService(config);
+    config.debuginfo!.addr2line = '/bin/false';
+    const [failed] = await retracer.retrace([stripped]);
+    expect(failed.retraced).toBe(0);
+    config.debuginfo!.addr2line = tool;
+    const [user, group] = await retracer.retrace([stripped, thread('vzuser-sim.group.clang-O2-stripped-only')]);
+    expect(user.frames.map((f) => f.function)).toEqual(expect.arrayContaining(['check_user', 'main']));
+    expect(group.frames.map((f) => f.function)).toEqual(expect.arrayContaining(['check_group', 'main']));
+    expect(user.frames.find((f) => f.function === 'check_user')).toMatchObject({ inlined: true, sourceFile: expect.stringMatching(/vzuser-sim\.c$/), line: expect.any(Number) });
+    expect(user.buildIds).toHaveLength(1);
   });
 });
