@@ -12,6 +12,8 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 LOG_FORMAT=json
+# addr2line for retracing with debuginfo (DEBUGINFO_DIRS); mount the debuginfo trees read-only.
+RUN apt-get update && apt-get install -y --no-install-recommends binutils && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The console's stylesheet is read from its source place (tsc does not copy it into dist).

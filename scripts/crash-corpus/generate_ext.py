@@ -4,6 +4,8 @@
 Real crashes made here, with the build and install variety grouping must see through:
   * gcc and clang at -O0..-O3, LTO, PIE and no-PIE, stripped builds (same build id as a
     symbolised sibling, and one stripped build with no symbolised sibling at all);
+  * every build's debuginfo (`objcopy --only-keep-debug`, zlib-compressed) under
+    debuginfo/.build-id/, for retracing: the stripped-only build's too, as a vendor's debuginfo package;
   * a C++ program (methods, templates, uncaught exceptions from two paths), a multithreaded
     crash, mutual recursion overflowing the stack under several stack limits, a crash inside
     a shared library, and two near misses in the same libc function (strcmp);
@@ -110,9 +112,30 @@ def build_all():
             srcs = [os.path.join(EXT, s) for s in info["sources"]]
             link = ["-L", libdir, "-Wl,-rpath," + libdir, *info.get("libs", [])]
             base.run([compilers(family, info["cxx"]), *flags, "-Wall", "-o", dest, *srcs, *link])
+            # Before stripping: a vendor ships the stripped binary and its debuginfo package.
+            export_debuginfo(dest)
             if strip:
                 base.run(["strip", dest])
+        export_debuginfo(os.path.join(libdir, SHLIB["name"]))
     return bdir
+
+
+def build_id(path):
+    notes = base.run(["readelf", "-n", path]).stdout
+    m = re.search(r"Build ID: ([0-9a-f]+)", notes)
+    if not m:
+        raise RuntimeError("%s has no build id" % path)
+    return m.group(1)
+
+
+def export_debuginfo(path):
+    """The debug file as a debuginfo package installs it: <tree>/.build-id/ab/cdef....debug (zlib to stay small)."""
+    bid = build_id(path)
+    dest = os.path.join(OUT, "debuginfo", ".build-id", bid[:2], bid[2:] + ".debug")
+    if os.path.exists(dest):
+        return
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    base.run(["objcopy", "--only-keep-debug", "--compress-debug-sections=zlib", path, dest])
 
 
 def crash(exe, args, rundir, stack_kib=None):
@@ -284,7 +307,7 @@ def generate_python_samples():
 def write_readme(cores, pys, doors):
     versions = [(label, base.tool_version(cmd)) for label, cmd in [
         ("gcc", ["gcc", "--version"]), ("clang", ["clang", "--version"]), ("unwinder", ["eu-stack", "--version"]),
-        ("gdb", ["gdb", "--version"])]]
+        ("gdb", ["gdb", "--version"]), ("debuginfo", ["objcopy", "--version"])]]
     pythons = ", ".join("CPython %s (%s)" % (v, p) for p, v in interpreters())
     bugs = "\n".join("| `%s` | %s |" % (b[2], b[4]) for b in BUGS) + "\n" + "\n".join("| `%s` | %s |" % (b[1], b[3]) for b in PY_BUGS)
     builds = "\n".join("* `%s`: %s" % (k, v[3]) for k, v in BUILDS.items())
@@ -318,16 +341,34 @@ Stack overflows run under 2 MiB and 8 MiB stack limits. Python variants: every i
 prefix (Debian dist-packages + /usr/bin, /usr/local + /usr/local/bin, /opt/vz/lib + /opt/vz/bin, a venv), and
 the posixpath bug also with `-X frozen_modules=off` (`posixpath.py` instead of `<frozen posixpath>`).
 
+## Debuginfo
+
+`debuginfo/` is a debuginfo tree as debuginfo packages install it under `/usr/lib/debug`:
+`.build-id/ab/cdef….debug`, one file per build id (%d: every program and `libvzutil.so` build, made with
+`objcopy --only-keep-debug --compress-debug-sections=zlib` before stripping, so the stripped-only build has
+one too, as a vendor shipping stripped binaries with debuginfo packages would). The core_backtrace files do
+not use it: like satyr, they carry symbol-table names and no inlined frames. The hub retraces with it when
+`DEBUGINFO_DIRS` points here.
+
 Known ambiguity: gcc -O2 -flto tail-merges `check_user()` and `check_group()` into one call of strcmp in `main`,
-so those two crashes are the same instruction and cannot be told apart.
-""" % ("\n".join("| %s | %s |" % kv for kv in versions), pythons, len(cores), len(pys), len(doors), bugs, builds))
+so those two crashes are the same instruction and cannot be told apart, not even with debuginfo (the line
+table names one inline chain for that instruction: `check_group`). Clang -O3 -flto keeps no inline scope for
+the throw paths of `Parser::parse()` and `Store::open()` inlined into `main` (the line table points into them,
+the scope says `main`), so with debuginfo those two crashes are still `__cxa_throw | main`.
+""" % ("\n".join("| %s | %s |" % kv for kv in versions), pythons, len(cores), len(pys), len(doors), bugs, builds,
+       debuginfo_count()))
+
+
+def debuginfo_count():
+    return sum(len(files) for _dir, _subdirs, files in os.walk(os.path.join(OUT, "debuginfo")))
 
 
 def main():
-    for tool in ("gcc", "g++", "clang", "clang++", "strip", "eu-stack", "gdb"):
+    for tool in ("gcc", "g++", "clang", "clang++", "strip", "objcopy", "readelf", "eu-stack", "gdb"):
         if not shutil.which(tool):
             sys.exit("missing tool: %s (apt-get install -y gcc g++ clang binutils elfutils gdb)" % tool)
     shutil.rmtree(OUT, ignore_errors=True)
+    shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(OUT)
     bdir = build_all()
     cores, doors = generate_core_samples(bdir)

@@ -18,6 +18,7 @@ import { ConsoleService } from './console/console.service';
 import { DatabaseModule } from './database/database.module';
 import { CandidateRepository } from './grouping/candidate.repository';
 import { CrashGroupingService } from './grouping/crash-grouping.service';
+import { DebuginfoRetraceService } from './grouping/debuginfo-retrace.service';
 import { RegroupProcessor } from './grouping/regroup.processor';
 import { RegroupingRepository } from './grouping/regrouping.repository';
 import { RegroupingService } from './grouping/regrouping.service';
@@ -95,6 +96,7 @@ export class HubModule {
       CrashIdentityRepository,
       CandidateRepository,
       CrashGroupingService,
+      DebuginfoRetraceService,
       RegroupingRepository,
       RegroupingService,
       candidateSearchProvider,

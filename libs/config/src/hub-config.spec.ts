@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadHubConfig } from './hub-config';
 
 describe('loadHubConfig', () => {
@@ -27,6 +30,18 @@ describe('loadHubConfig', () => {
       url: 'http://es:9200',
       index: 'hub-candidates',
     });
+  });
+
+  it('retraces only with DEBUGINFO_DIRS, and stops at start when a tree or addr2line is missing', () => {
+    expect(loadHubConfig({}).debuginfo).toBeNull();
+    const a = mkdtempSync(join(tmpdir(), 'debuginfo-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'debuginfo-b-'));
+    const config = loadHubConfig({ DEBUGINFO_DIRS: `${a}:${b}` });
+    expect(config.debuginfo?.dirs).toEqual([a, b]);
+    expect(config.debuginfo?.addr2line).toMatch(/\/addr2line$/);
+    expect(() => loadHubConfig({ DEBUGINFO_DIRS: a, PATH: '/nonexistent' })).toThrow(/DEBUGINFO_DIRS: retracing needs addr2line/);
+    expect(() => loadHubConfig({ DEBUGINFO_DIRS: join(a, 'missing') })).toThrow(/DEBUGINFO_DIRS: .*missing is not an absolute path to a directory/);
+    expect(() => loadHubConfig({ DEBUGINFO_DIRS: 'relative/tree' })).toThrow(/DEBUGINFO_DIRS/);
   });
 
   it('treats empty variables as unset', () => {

@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -46,6 +48,7 @@ export const HubEnvSchema = z.object({
   JOB_LOCK_MS: z.coerce.number().int().positive().default(30_000).describe('Bull lock; a dead worker\'s job is retried after it'),
   RECOVERY_INTERVAL_MS: z.coerce.number().int().positive().default(30_000).describe('how often stored but unqueued reports are re-enqueued'),
   GROUPING_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  DEBUGINFO_DIRS: z.string().optional().describe('colon-separated debuginfo trees (.build-id/ab/cdef….debug, as under /usr/lib/debug) to retrace core frames with; unset = off'),
   HOT_WINDOW_DAYS: z.coerce.number().int().positive().default(14),
   SEARCH_BACKEND: z.enum(['postgres', 'elasticsearch']).default('postgres'),
   ELASTICSEARCH_URL: z.string().url().optional(),
@@ -123,6 +126,8 @@ export interface HubConfig {
   rateLimits: { windowMs: number; perKey: number; perHost: number; perClient: number };
   jobs: { attempts: number; backoffMs: number; concurrency: number; lockMs: number; recoveryIntervalMs: number; recoveryGraceMs: number };
   grouping: { threshold: number; hotWindowDays: number };
+  /** null: no retracing; core frames are grouped as reported. */
+  debuginfo: DebuginfoConfig | null;
   search: { backend: 'postgres' } | { backend: 'elasticsearch'; url: string; index: string };
   ingestToken?: string;
   adminToken?: string;
@@ -144,6 +149,13 @@ export interface HubConfig {
   /** null: no Jira configured (tickets can still be linked by key and filed by hand). */
   jira: JiraConfig | null;
   triage: { verifyDays: number; probablyFixedWindowDays: number; autoFiling: HubEnv['AUTO_FILING'] };
+}
+
+export interface DebuginfoConfig {
+  /** Trees holding `.build-id/ab/cdef….debug`, searched in order. */
+  dirs: string[];
+  /** Absolute path of binutils `addr2line`, resolved once at start. */
+  addr2line: string;
 }
 
 export interface JiraConfig {
@@ -193,6 +205,35 @@ function oidcConfig(e: HubEnv): OidcConfig | undefined {
     roleMap: roleMap.data,
     defaultRole: e.OIDC_DEFAULT_ROLE,
   };
+}
+
+/** Where `name` runs from on `PATH`, or undefined. */
+function onPath(name: string, path: string | undefined): string | undefined {
+  for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Retracing needs the trees and binutils addr2line; a missing one stops the start, not every crash later.
+ * binutils, not elfutils: eu-addr2line 0.188 prints no inline chain for LTO builds, exactly the frames retracing is for.
+ */
+function debuginfoConfig(e: HubEnv, path: string | undefined): DebuginfoConfig | null {
+  const dirs = (e.DEBUGINFO_DIRS ?? '').split(':').map((d) => d.trim()).filter(Boolean);
+  if (!dirs.length) return null;
+  for (const dir of dirs) {
+    if (!isAbsolute(dir) || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`invalid hub configuration: DEBUGINFO_DIRS: ${dir} is not an absolute path to a directory`);
+  }
+  const addr2line = onPath('addr2line', path);
+  if (!addr2line) throw new ConfigError('invalid hub configuration: DEBUGINFO_DIRS: retracing needs addr2line (binutils) on PATH');
+  return { dirs, addr2line };
 }
 
 /** The IP-to-country database shipped as an npm package (CC0, RIR whois + ASN data). */
@@ -250,6 +291,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       recoveryGraceMs: e.RECOVERY_GRACE_MS,
     },
     grouping: { threshold: e.GROUPING_THRESHOLD, hotWindowDays: e.HOT_WINDOW_DAYS },
+    // PATH is no setting of the hub: the process's own unless the caller hands one in.
+    debuginfo: debuginfoConfig(e, env.PATH ?? process.env.PATH),
     search:
       e.SEARCH_BACKEND === 'elasticsearch'
         ? { backend: 'elasticsearch', url: e.ELASTICSEARCH_URL!, index: e.ELASTICSEARCH_INDEX }

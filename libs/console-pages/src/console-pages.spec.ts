@@ -8,6 +8,7 @@ import { renderHardwareSearchPage, type HardwareSearchView } from './hardware-se
 import { html, SafeHtml } from './html';
 import { queueUrl, readQueueUrl } from './queue-query';
 import { renderReportPage, type ReportPageView } from './report-page';
+import { groupingExplanation } from './report-parts';
 import { renderSignInPage } from './sign-in-page';
 import { renderRigsPage, type RigsView } from './rigs-page';
 
@@ -313,6 +314,16 @@ describe('numbers, charts and URLs', () => {
     const again = readQueueUrl(Object.fromEntries([...new URL(url, 'http://x').searchParams.keys()].map((k) => [k, new URL(url, 'http://x').searchParams.getAll(k).length > 1 ? new URL(url, 'http://x').searchParams.getAll(k) : new URL(url, 'http://x').searchParams.get(k)!])));
     expect(again.form).toEqual(form);
     expect(queueUrl(form, { offset: 0 })).not.toContain('offset');
+  });
+});
+
+describe('why grouped', () => {
+  it('says when frames were retraced with debuginfo, after the decision', () => {
+    expect(groupingExplanation({ method: 'exact-signature' }).toString()).toBe('same exact signature');
+    expect(groupingExplanation({ method: 'exact-signature', retraced: { frames: 2, inlinedFrames: 1 } }).toString()).toBe(
+      'same exact signature; 2 frames retraced with debuginfo, 1 inlined frames added',
+    );
+    expect(groupingExplanation({ method: 'new-candidate', retraced: { frames: 3, inlinedFrames: 0 } }).toString()).toBe('opened this candidate; 3 frames retraced with debuginfo');
   });
 });
 

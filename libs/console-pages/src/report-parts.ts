@@ -9,10 +9,18 @@ export interface GroupingView {
   via?: string;
   threshold?: number;
   normalizationVersion?: number;
+  /** Frames resolved with debuginfo before grouping (DEBUGINFO_DIRS). */
+  retraced?: { frames: number; inlinedFrames: number };
 }
 
 /** "Why grouped", in words, with links to the report it was measured against. */
 export function groupingExplanation(g: GroupingView): SafeHtml {
+  const decision = groupingDecision(g);
+  if (!g.retraced) return decision;
+  return html`${decision}; ${g.retraced.frames} frames retraced with debuginfo${g.retraced.inlinedFrames ? `, ${g.retraced.inlinedFrames} inlined frames added` : ''}`;
+}
+
+function groupingDecision(g: GroupingView): SafeHtml {
   switch (g.method) {
     case 'exact-signature':
       return html`same exact signature`;

@@ -17,8 +17,13 @@ export interface CrashFrame {
   reliable?: boolean;
   /** Offset inside the function (oops `func+0x1a/0x40`). */
   functionOffset?: number;
-  /** A callee inlined into the frame below it (a symbolized kernel trace's `[inline]`): no stack frame of its own. */
+  /**
+   * A callee inlined into the next (real) frame: from retracing a core frame with debuginfo, or a symbolized
+   * kernel trace's `[inline]`. Grouping treats it as any other frame of its module.
+   */
   inlined?: boolean;
+  /** Core frames retraced with debuginfo: the source file (`line` is its line). */
+  sourceFile?: string;
   /** Kernel oops frames printed inside an `<IRQ>`, `<NMI>` or `<SOFTIRQ>` section. */
   kernelContext?: 'irq' | 'nmi' | 'softirq';
 }

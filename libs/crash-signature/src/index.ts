@@ -16,3 +16,5 @@ export * from './cxx-demangler';
 export * from './regrouping-plan';
 export * from './kernel-log-lines';
 export * from './kernel-signature';
+export * from './core-retrace';
+export * from './elf-header-reader';

@@ -15,6 +15,7 @@ import {
   NormalizedFrame,
   normalizeFrames,
   rankCandidates,
+  RetraceResult,
   symbolsOf,
   unnamedFrameKeys,
 } from '../../../../libs/crash-signature/src';
@@ -25,6 +26,7 @@ import type { Principal } from '../access/principal';
 import { HUB_CONFIG } from '../config/hub-config.provider';
 import { ReportIndexerService } from '../search/report-indexer.service';
 import { CandidateRepository } from './candidate.repository';
+import { DebuginfoRetraceService } from './debuginfo-retrace.service';
 
 /** Candidates compared per report at most; pre-bucketing orders them by shared function names. */
 export const MAX_COMPARED_CANDIDATES = 50;
@@ -59,6 +61,7 @@ export class CrashGroupingService {
     private readonly indexer: ReportIndexerService,
     private readonly audit: AuditTrail,
     private readonly queue: JobQueue,
+    private readonly retracer: DebuginfoRetraceService,
   ) {}
 
   /** What a crash is keyed by when it has no frames. */
@@ -78,13 +81,21 @@ export class CrashGroupingService {
   }
 
   /**
-   * Core frames of stripped builds get names that sibling reports of the same build taught.
+   * Core frames are retraced with installed debuginfo (names, inlined frames); frames still unnamed get
+   * names that sibling reports of the same build taught.
    * `taught`: this report brought symbols not known before, which may name frames of earlier stripped reports.
    */
-  private async symbolize(m: EntityManager, input: CrashInput): Promise<{ frames: CrashFrame[]; taught: boolean }> {
+  private async symbolize(m: EntityManager, input: CrashInput): Promise<{ frames: CrashFrame[]; taught: boolean; retrace?: RetraceResult }> {
     if (input.crash.family !== 'core') return { frames: input.crash.frames, taught: false };
+    // Only the report's own names teach: debuginfo answers the same for every report of the build anyway.
     const taught = (await this.candidates.saveSymbols(m, symbolsOf(input.crash.frames))) > 0;
-    return { frames: await this.nameFrames(m, input.crash.frames), taught };
+    const [retrace] = await this.retracer.retrace([input.crash.frames]);
+    return { frames: await this.nameFrames(m, retrace.frames), taught, retrace };
+  }
+
+  /** The explanation's note of retracing, or undefined when no frame was resolved from debuginfo. */
+  static retraceNote(retrace: RetraceResult | undefined): GroupingExplanation['retraced'] {
+    return retrace?.retraced ? { frames: retrace.retraced, inlinedFrames: retrace.inlined, buildIds: retrace.buildIds } : undefined;
   }
 
   /** Names unnamed frames from symbols known for their build. */
@@ -95,7 +106,7 @@ export class CrashGroupingService {
   /** Why a stack can only match narrowly, for the explanation. */
   static narrowMatchNote(frames: NormalizedFrame[]): string | undefined {
     if (frames.some((f) => f.unsymbolized)) {
-      return 'stripped build without a symbolised sibling yet: its own frames are keyed by build id + offset, so it joins only the same build crashing at the same spots; regrouped when a symbolised sibling arrives';
+      return 'stripped build without a symbolised sibling or installed debuginfo yet: its own frames are keyed by build id + offset, so it joins only the same build crashing at the same spots; regrouped when a symbolised sibling arrives, or by `reprocess` once its debuginfo is in DEBUGINFO_DIRS';
     }
     if (isShallowStack(frames)) {
       return 'only library or generic frames: joins a candidate by exact signature only (call sites in main are part of it), never by distance';
@@ -181,6 +192,8 @@ export class CrashGroupingService {
     }
     const note = CrashGroupingService.narrowMatchNote(frames);
     if (note) grouping.note = note;
+    const retraced = CrashGroupingService.retraceNote(symbolized.retrace);
+    if (retraced) grouping.retraced = retraced;
     const groupingInput: GroupingInput = {
       frames: input.crash.frames as unknown as GroupingInput['frames'],
       fallbackKey: CrashGroupingService.fallbackKey(input),

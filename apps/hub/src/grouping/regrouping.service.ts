@@ -14,6 +14,7 @@ import {
   planRegrouping,
   PlannedReport,
   RegroupReport,
+  RetraceResult,
   unnamedFrameKeys,
 } from '../../../../libs/crash-signature/src';
 import type { GroupingExplanation } from '../../../../libs/storage/src/entities';
@@ -21,6 +22,7 @@ import { HUB_CONFIG } from '../config/hub-config.provider';
 import { ReportIndexerService } from '../search/report-indexer.service';
 import { CandidateRepository } from './candidate.repository';
 import { CrashGroupingService } from './crash-grouping.service';
+import { DebuginfoRetraceService } from './debuginfo-retrace.service';
 import { RegroupingRepository, ReportRewrite, ScopeReport } from './regrouping.repository';
 
 export interface RegroupSummary {
@@ -71,6 +73,7 @@ export class RegroupingService {
     private readonly candidates: CandidateRepository,
     private readonly regrouping: RegroupingRepository,
     private readonly indexer: ReportIndexerService,
+    private readonly retracer: DebuginfoRetraceService,
   ) {}
 
   async regroupScope(family: string, component: string, reason: 'better-exemplar' | 'reprocess', job?: string): Promise<RegroupSummary> {
@@ -87,9 +90,10 @@ export class RegroupingService {
     return summary;
   }
 
-  private frames(family: CrashFamily, report: ScopeReport, symbols: CoreSymbol[]): NormalizedFrame[] {
+  /** The same steps as incremental grouping: debuginfo first, then names taught by sibling builds, then normalization. */
+  private frames(family: CrashFamily, report: ScopeReport, symbols: CoreSymbol[], retrace: RetraceResult | undefined): NormalizedFrame[] {
     if (!report.groupingInput) return report.normalizedFrames as NormalizedFrame[];
-    const raw = report.groupingInput.frames as unknown as CrashFrame[];
+    const raw = retrace?.frames ?? (report.groupingInput.frames as unknown as CrashFrame[]);
     return CrashGroupingService.framesOf(family, family === 'core' ? applySymbols(raw, symbols) : raw, report.groupingInput.fallbackKey);
   }
 
@@ -108,14 +112,20 @@ export class RegroupingService {
     const order = new Map(scopeCandidates.map((c, i) => [c.id, i]));
     const byCandidate = new Map(scopeCandidates.map((c) => [c.id, c]));
 
-    // One symbol lookup for the whole scope: what every unnamed frame's build has taught since.
-    const unnamed = stored.flatMap((r) => (r.groupingInput ? unnamedFrameKeys(r.groupingInput.frames as unknown as CrashFrame[]) : []));
+    // One retrace (an addr2line run per build id) and one symbol lookup for the whole scope.
+    const withInput = stored.filter((r) => r.groupingInput);
+    const retraces = new Map<string, RetraceResult>();
+    if (family === 'core') {
+      const results = await this.retracer.retrace(withInput.map((r) => r.groupingInput!.frames as unknown as CrashFrame[]));
+      withInput.forEach((r, i) => retraces.set(r.id, results[i]));
+    }
+    const unnamed = withInput.flatMap((r) => unnamedFrameKeys(retraces.get(r.id)?.frames ?? (r.groupingInput!.frames as unknown as CrashFrame[])));
     const symbols = family === 'core' ? await this.candidates.lookupSymbols(m, unnamed) : [];
-    const fresh = new Map<string, { frames: NormalizedFrame[]; hash: string; text: string }>();
+    const fresh = new Map<string, { frames: NormalizedFrame[]; hash: string; text: string; retraced: GroupingExplanation['retraced'] }>();
     for (const report of stored) {
-      const frames = this.frames(family, report, symbols);
+      const frames = this.frames(family, report, symbols, retraces.get(report.id));
       const signature = exactSignature(family, component, frames);
-      fresh.set(report.id, { frames, hash: signature.hash, text: signature.text });
+      fresh.set(report.id, { frames, hash: signature.hash, text: signature.text, retraced: CrashGroupingService.retraceNote(retraces.get(report.id)) });
     }
     const inputs: RegroupReport[] = stored.map((r) => ({
       id: r.id,
@@ -161,7 +171,9 @@ export class RegroupingService {
       const next = fresh.get(report.id)!;
       const changedCandidate = target !== report.candidateId;
       const changedSignature = next.hash !== report.exactHash || !sameJson(next.frames, report.normalizedFrames);
-      if (!changedCandidate && !changedSignature) continue;
+      // Debuginfo installed or removed since: the explanation says so even when the frames came out the same.
+      const changedRetrace = report.groupingInput !== null && !sameJson(next.retraced, report.grouping.retraced);
+      if (!changedCandidate && !changedSignature && !changedRetrace) continue;
       changedClusters.add(planned.get(report.id)!.cluster);
       if (changedCandidate) {
         moved++;
@@ -175,6 +187,10 @@ export class RegroupingService {
       const note = CrashGroupingService.narrowMatchNote(next.frames);
       if (note) grouping.note = note;
       else delete grouping.note;
+      if (report.groupingInput) {
+        if (next.retraced) grouping.retraced = next.retraced;
+        else delete grouping.retraced;
+      }
       grouping.regrouped = { at, from: report.candidateId, reason, ...(job ? { job } : {}) };
       rewrites.push({ id: report.id, candidateId: target, exactHash: next.hash, signatureText: next.text, normalizedFrames: next.frames, grouping });
       if (next.hash !== report.exactHash) {

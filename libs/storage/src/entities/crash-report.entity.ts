@@ -16,6 +16,8 @@ export interface GroupingExplanation {
   rejected?: string;
   /** Why the stack can only match narrowly (a stripped build, a stack of library frames only). */
   note?: string;
+  /** Core frames resolved with debuginfo (DEBUGINFO_DIRS) before normalization, and inlined frames it added. */
+  retraced?: { frames: number; inlinedFrames: number; buildIds: string[] };
   /** Set by the regrouping job when it moved the report or rewrote its signature. */
   regrouped?: { at: string; from: string; reason: 'better-exemplar' | 'reprocess'; job?: string };
 }
