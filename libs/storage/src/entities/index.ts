@@ -12,6 +12,7 @@ import { JiraTicketEntity } from './jira-ticket.entity';
 import { TicketFilingEntity } from './ticket-filing.entity';
 import { TriageLogEntity } from './triage-log.entity';
 import { CepReportEntity } from './cep-report.entity';
+import { CandidateDayCountEntity } from './candidate-day-count.entity';
 import { CandidateBucketEntity, CandidateHostEntity, CandidateSignatureEntity } from './candidate-lookup.entity';
 import { CoreSymbolEntity } from './core-symbol.entity';
 import { CrashHardwareEntity, HardwareAttributeEntity } from './crash-hardware.entity';
@@ -23,6 +24,7 @@ import { HostProfileEntity } from './host-profile.entity';
 import { GroupingRuleEntity } from './grouping-rule.entity';
 import { RawReportEntity } from './raw-report.entity';
 import { ReportAttachmentEntity } from './report-attachment.entity';
+import { RigRunCountEntity } from './rig-run-count.entity';
 
 export * from './api-token.entity';
 export * from './audit-event.entity';
@@ -30,6 +32,7 @@ export * from './rig-key.entity';
 export * from './user-account.entity';
 export * from './user-session.entity';
 export * from './bug-candidate.entity';
+export * from './candidate-day-count.entity';
 export * from './candidate-lookup.entity';
 export * from './cep-report.entity';
 export * from './core-symbol.entity';
@@ -43,6 +46,7 @@ export * from './grouping-rule.entity';
 export * from './normalized-frame-record';
 export * from './raw-report.entity';
 export * from './report-attachment.entity';
+export * from './rig-run-count.entity';
 export * from './candidate-ticket.entity';
 export * from './candidate-triage.entity';
 export * from './jira-notice.entity';
@@ -70,6 +74,8 @@ export const HUB_ENTITIES = [
   FleetRollupStateEntity,
   HardwareAttributeEntity,
   CrashHardwareEntity,
+  CandidateDayCountEntity,
+  RigRunCountEntity,
   CandidateTicketEntity,
   JiraTicketEntity,
   TicketFilingEntity,
