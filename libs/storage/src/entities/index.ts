@@ -13,6 +13,7 @@ import { TicketFilingEntity } from './ticket-filing.entity';
 import { TriageLogEntity } from './triage-log.entity';
 import { CepReportEntity } from './cep-report.entity';
 import { CandidateDayCountEntity } from './candidate-day-count.entity';
+import { CandidateHostHardwareEntity } from './candidate-host-hardware.entity';
 import { CandidateBucketEntity, CandidateHostEntity, CandidateSignatureEntity } from './candidate-lookup.entity';
 import { CoreSymbolEntity } from './core-symbol.entity';
 import { CrashHardwareEntity, HardwareAttributeEntity } from './crash-hardware.entity';
@@ -33,6 +34,7 @@ export * from './user-account.entity';
 export * from './user-session.entity';
 export * from './bug-candidate.entity';
 export * from './candidate-day-count.entity';
+export * from './candidate-host-hardware.entity';
 export * from './candidate-lookup.entity';
 export * from './cep-report.entity';
 export * from './core-symbol.entity';
@@ -75,6 +77,7 @@ export const HUB_ENTITIES = [
   HardwareAttributeEntity,
   CrashHardwareEntity,
   CandidateDayCountEntity,
+  CandidateHostHardwareEntity,
   RigRunCountEntity,
   CandidateTicketEntity,
   JiraTicketEntity,
