@@ -11,7 +11,7 @@ import { BENCH_ADMIN_TOKEN, BENCH_AUTH, EndpointTiming, explainSearch, PlanEvide
 import { FleetSeedResult, rollupMismatches, seedFleet } from './fleet-seeder';
 import type { MemorySampler } from './memory-sampler';
 import { drained, jsonUpload } from './http-load';
-import { createScratchDatabase, dropQueueKeys, REDIS_URL } from './scratch-services';
+import { createScratchDatabase, dropQueueKeys, existingScratchDatabase, REDIS_URL } from './scratch-services';
 import { syntheticWorkload } from './synthetic-crashes';
 import type { Teardown } from './teardown';
 import { Cell, fmt, renderTable } from './text-table';
@@ -70,26 +70,40 @@ type Row = { attribute: string; value: string; clusterShare: number; fleetShare:
 export async function measureFleet(options: BenchOptions, teardown: Teardown, memory: MemorySampler): Promise<FleetBenchResult> {
   const started = performance.now();
   const config = loadHubConfig({});
-  const database = await createScratchDatabase(`hub_bench_fleet_${process.pid}`);
-  if (options.keepFleetDatabase) console.log(`fleet: the seeded database stays: ${database.url}`);
+  const reused = options.reuseFleetDatabase;
+  const database = reused ? existingScratchDatabase(reused) : await createScratchDatabase(`hub_bench_fleet_${process.pid}`);
+  if (options.keepFleetDatabase) console.log(`fleet: the seeded database stays: ${database.url} (BENCH_FLEET_DATABASE=${database.name} times it again)`);
   else teardown.defer(`drop database ${database.name}`, () => database.drop());
 
   const migrations = new DataSource(hubDataSourceOptions(database.url, 4));
   await migrations.initialize();
   teardown.defer('close fleet seeding data source', async () => migrations.isInitialized && migrations.destroy());
-  await migrations.runMigrations();
+  // On a kept database this is the upgrade path: the new migrations back-fill what they add.
+  const migrationStarted = performance.now();
+  const applied = await migrations.runMigrations();
+  if (reused) console.log(`fleet: ${applied.length} pending migrations on ${database.name} in ${((performance.now() - migrationStarted) / 1000).toFixed(1)} s: ${applied.map((m) => m.name).join(', ') || 'none'}`);
   const pg = new Client({ connectionString: database.url });
   await pg.connect();
   teardown.defer('close fleet PostgreSQL connection', () => pg.end());
 
-  const seed = await seedFleet(pg, migrations, {
-    hosts: options.fleetHosts,
-    crashes: options.fleetCrashes,
-    candidates: options.fleetCandidates,
-    archetypes: options.fleetArchetypes,
-    seed: options.seed,
-    liveWindowDays: config.fleet.liveWindowDays,
-  });
+  let seed: FleetSeedResult;
+  if (reused) {
+    seed = (await pg.query<{ result: FleetSeedResult }>('SELECT result FROM bench_fleet_seed')).rows[0]!.result;
+  } else {
+    seed = await seedFleet(pg, migrations, {
+      hosts: options.fleetHosts,
+      crashes: options.fleetCrashes,
+      candidates: options.fleetCandidates,
+      archetypes: options.fleetArchetypes,
+      seed: options.seed,
+      liveWindowDays: config.fleet.liveWindowDays,
+    });
+    // What a later run with BENCH_FLEET_DATABASE needs to know about the fleet it times.
+    if (options.keepFleetDatabase) {
+      await pg.query('CREATE TABLE bench_fleet_seed (result jsonb NOT NULL)');
+      await pg.query('INSERT INTO bench_fleet_seed (result) VALUES ($1)', [JSON.stringify(seed)]);
+    }
+  }
   await migrations.destroy();
   const today = seed.days[seed.days.length - 1]!;
   const rollupChecks: FleetBenchResult['rollupChecks'] = [

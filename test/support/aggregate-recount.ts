@@ -1,0 +1,44 @@
+/** Anything that runs SQL and answers rows (a DataSource, an EntityManager). */
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Each pre-aggregated table beside a from-scratch recount of crash_report / crash_hardware, as
+ * the rows one has and the other lacks (an empty list: they agree).
+ */
+const CHECKS: Record<string, { kept: string; recount: string }> = {
+  candidate_day_count: {
+    kept: `SELECT candidate_id, day, origin, package_version, product_version, reports FROM candidate_day_count`,
+    recount: `SELECT candidate_id, (crashed_at AT TIME ZONE 'UTC')::date AS day,
+                     CASE WHEN labels ?| ARRAY['rig', 'test_run', 'build', 'test_name'] THEN 'rig' ELSE 'field' END AS origin,
+                     COALESCE(package_version, '') AS package_version,
+                     COALESCE((SELECT min(substr(x, 17)) FROM unnest(hardware_attrs) x WHERE x LIKE 'product.version=%'), '') AS product_version,
+                     count(*)::int AS reports
+                FROM crash_report GROUP BY 1, 2, 3, 4, 5`,
+  },
+  rig_run_count: {
+    kept: `SELECT rig, build, test_run, candidate_id, reports, first_crash, last_crash FROM rig_run_count`,
+    recount: `SELECT COALESCE(labels ->> 'rig', ''), COALESCE(labels ->> 'build', ''), COALESCE(labels ->> 'test_run', ''), candidate_id,
+                     count(*)::int, min(crashed_at), max(crashed_at)
+                FROM crash_report WHERE labels ?| ARRAY['rig', 'build', 'test_run'] GROUP BY 1, 2, 3, 4`,
+  },
+  candidate_host_hardware: {
+    kept: `SELECT candidate_id, host_key, attr_ids, reports, first_crash, last_crash FROM candidate_host_hardware`,
+    recount: `SELECT candidate_id, COALESCE(host_key, ''), attr_ids, count(*)::int, min(crashed_at), max(crashed_at)
+                FROM crash_hardware GROUP BY 1, 2, 3`,
+  },
+};
+
+export async function aggregateMismatches(db: Queryable): Promise<string[]> {
+  const out: string[] = [];
+  for (const [table, { kept, recount }] of Object.entries(CHECKS)) {
+    const rows = (await db.query(
+      `SELECT 'kept only' AS side, row_to_json(x)::text AS row FROM ((${kept}) EXCEPT ALL (${recount})) x
+       UNION ALL
+       SELECT 'recount only', row_to_json(y)::text FROM ((${recount}) EXCEPT ALL (${kept})) y`,
+    )) as Array<{ side: string; row: string }>;
+    out.push(...rows.map((r) => `${table} ${r.side}: ${r.row}`));
+  }
+  return out;
+}
