@@ -28,6 +28,21 @@ const CHECKS: Record<string, { kept: string; recount: string }> = {
     recount: `SELECT candidate_id, COALESCE(host_key, ''), attr_ids, count(*)::int, min(crashed_at), max(crashed_at)
                 FROM crash_hardware GROUP BY 1, 2, 3`,
   },
+  candidate_attribute_hosts: {
+    kept: `SELECT candidate_id, attr_id, hosts FROM candidate_attribute_hosts`,
+    recount: `SELECT candidate_id, i, count(*)::int FROM (
+                SELECT candidate_id, attr_ids FROM candidate_host UNION ALL SELECT candidate_id, attr_ids FROM crash_hardware WHERE host_key IS NULL) h
+                CROSS JOIN unnest(h.attr_ids) i GROUP BY 1, 2`,
+  },
+  candidate_attribute_known: {
+    kept: `SELECT candidate_id, attribute, hosts FROM candidate_attribute_known`,
+    recount: `SELECT candidate_id, attribute, count(*)::int FROM (
+                SELECT DISTINCT h.n, h.candidate_id, split_part(k.key, '=', 1) AS attribute FROM (
+                  SELECT row_number() OVER () AS n, candidate_id, attr_ids FROM (
+                    SELECT candidate_id, attr_ids FROM candidate_host UNION ALL SELECT candidate_id, attr_ids FROM crash_hardware WHERE host_key IS NULL) x) h
+                  CROSS JOIN unnest(h.attr_ids) i JOIN hardware_attribute k ON k.id = i) y
+              GROUP BY 1, 2`,
+  },
 };
 
 export async function aggregateMismatches(db: Queryable): Promise<string[]> {

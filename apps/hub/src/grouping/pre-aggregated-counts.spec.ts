@@ -79,8 +79,9 @@ describe('pre-aggregated crash counts (real database)', () => {
     for (let i = 0; i < n; i++) {
       const r = report(pick(candidateIds));
       await ds.transaction(async (m) => {
-        await candidates.insertReport(m, r);
+        // As grouping does: the host is counted in first, then the report stored adds its attributes.
         await candidates.countReport(m, r.candidateId, r.crashedAt, 1, r.hostKey);
+        await candidates.insertReport(m, r);
       });
     }
   }

@@ -12,6 +12,7 @@ import { JiraTicketEntity } from './jira-ticket.entity';
 import { TicketFilingEntity } from './ticket-filing.entity';
 import { TriageLogEntity } from './triage-log.entity';
 import { CepReportEntity } from './cep-report.entity';
+import { CandidateAttributeHostsEntity, CandidateAttributeKnownEntity } from './candidate-attribute-hosts.entity';
 import { CandidateDayCountEntity } from './candidate-day-count.entity';
 import { CandidateHostHardwareEntity } from './candidate-host-hardware.entity';
 import { CandidateBucketEntity, CandidateHostEntity, CandidateSignatureEntity } from './candidate-lookup.entity';
@@ -33,6 +34,7 @@ export * from './rig-key.entity';
 export * from './user-account.entity';
 export * from './user-session.entity';
 export * from './bug-candidate.entity';
+export * from './candidate-attribute-hosts.entity';
 export * from './candidate-day-count.entity';
 export * from './candidate-host-hardware.entity';
 export * from './candidate-lookup.entity';
@@ -77,6 +79,8 @@ export const HUB_ENTITIES = [
   HardwareAttributeEntity,
   CrashHardwareEntity,
   CandidateDayCountEntity,
+  CandidateAttributeHostsEntity,
+  CandidateAttributeKnownEntity,
   CandidateHostHardwareEntity,
   RigRunCountEntity,
   CandidateTicketEntity,
