@@ -43,6 +43,11 @@ const CHECKS: Record<string, { kept: string; recount: string }> = {
                   CROSS JOIN unnest(h.attr_ids) i JOIN hardware_attribute k ON k.id = i) y
               GROUP BY 1, 2`,
   },
+  candidate_version_seen: {
+    kept: `SELECT candidate_id, package_name, package_version, reports, last_crash FROM candidate_version_seen`,
+    recount: `SELECT candidate_id, COALESCE(package_name, ''), package_version, count(*)::int, max(crashed_at)
+                FROM crash_report WHERE package_version IS NOT NULL GROUP BY 1, 2, 3`,
+  },
 };
 
 export async function aggregateMismatches(db: Queryable): Promise<string[]> {

@@ -14,6 +14,7 @@ import { TriageLogEntity } from './triage-log.entity';
 import { CepReportEntity } from './cep-report.entity';
 import { CandidateAttributeHostsEntity, CandidateAttributeKnownEntity } from './candidate-attribute-hosts.entity';
 import { CandidateDayCountEntity } from './candidate-day-count.entity';
+import { CandidateVersionSeenEntity } from './candidate-version-seen.entity';
 import { CandidateHostHardwareEntity } from './candidate-host-hardware.entity';
 import { CandidateBucketEntity, CandidateHostEntity, CandidateSignatureEntity } from './candidate-lookup.entity';
 import { CoreSymbolEntity } from './core-symbol.entity';
@@ -36,6 +37,7 @@ export * from './user-session.entity';
 export * from './bug-candidate.entity';
 export * from './candidate-attribute-hosts.entity';
 export * from './candidate-day-count.entity';
+export * from './candidate-version-seen.entity';
 export * from './candidate-host-hardware.entity';
 export * from './candidate-lookup.entity';
 export * from './cep-report.entity';
@@ -79,6 +81,7 @@ export const HUB_ENTITIES = [
   HardwareAttributeEntity,
   CrashHardwareEntity,
   CandidateDayCountEntity,
+  CandidateVersionSeenEntity,
   CandidateAttributeHostsEntity,
   CandidateAttributeKnownEntity,
   CandidateHostHardwareEntity,
