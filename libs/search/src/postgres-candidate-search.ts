@@ -85,8 +85,13 @@ export class PostgresCandidateSearch extends CandidateSearch {
           WHERE ${where}
           GROUP BY ${t}.candidate_id`;
     } else {
+      // Hot reports: whole UTC days after the window's start from candidate_day_count, the rest of its
+      // first day from crash_report's (candidate_id, crashed_at) index.
       matched = `SELECT c.id, c.report_count AS matched_reports, c.host_count AS matched_hosts,
-                (SELECT count(*)::int FROM crash_report r WHERE r.candidate_id = c.id AND r.crashed_at >= $1) AS hot_count,
+                ((SELECT COALESCE(sum(d.reports), 0) FROM candidate_day_count d
+                   WHERE d.candidate_id = c.id AND d.day > ($1::timestamptz AT TIME ZONE 'UTC')::date)
+                 + (SELECT count(*) FROM crash_report r WHERE r.candidate_id = c.id AND r.crashed_at >= $1
+                       AND r.crashed_at < (($1::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'))::int AS hot_count,
                 c.first_seen, c.last_seen
            FROM bug_candidate c
           WHERE ${[...candidateWhere, 'c.report_count > 0'].join(' AND ')}`;

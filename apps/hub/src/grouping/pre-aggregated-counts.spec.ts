@@ -170,4 +170,18 @@ describe('pre-aggregated crash counts (real database)', () => {
       expect([...page.items].sort((x, y) => x.id.localeCompare(y.id))).toEqual(expected.sort((x, y) => x.id.localeCompare(y.id)));
     }
   });
+
+  it('the unfiltered queue counts hot reports from day counts plus the window\'s first day as a per-report count would', async () => {
+    const search = new PostgresCandidateSearch(ds);
+    // Mid-day, so the window's first day has reports on both sides of its start.
+    for (const hotSince of [new Date(NOW - 7 * DAY), new Date(NOW - 3 * DAY - 5 * 3_600_000)]) {
+      const page = await search.search(CandidateQuerySchema.parse({ sort: 'hot' }), hotSince);
+      expect(page.items.length).toBeGreaterThan(0);
+      const expected = (await ds.query(
+        `SELECT candidate_id AS id, count(*) FILTER (WHERE crashed_at >= $1)::int AS "hotCount" FROM crash_report WHERE candidate_id = ANY($2::uuid[]) GROUP BY 1`,
+        [hotSince, page.items.map((i) => i.id)],
+      )) as Array<{ id: string; hotCount: number }>;
+      expect(page.items.map((i) => ({ id: i.id, hotCount: i.hotCount })).sort((x, y) => x.id.localeCompare(y.id))).toEqual(expected.sort((x, y) => x.id.localeCompare(y.id)));
+    }
+  });
 });
