@@ -1,4 +1,4 @@
-/** Anything that runs SQL and answers rows (a DataSource, an EntityManager). */
+/** Anything that runs SQL: a DataSource or EntityManager (answers rows) or a pg client (answers a result holding them). */
 interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
@@ -53,11 +53,12 @@ const CHECKS: Record<string, { kept: string; recount: string }> = {
 export async function aggregateMismatches(db: Queryable): Promise<string[]> {
   const out: string[] = [];
   for (const [table, { kept, recount }] of Object.entries(CHECKS)) {
-    const rows = (await db.query(
+    const result = await db.query(
       `SELECT 'kept only' AS side, row_to_json(x)::text AS row FROM ((${kept}) EXCEPT ALL (${recount})) x
        UNION ALL
        SELECT 'recount only', row_to_json(y)::text FROM ((${recount}) EXCEPT ALL (${kept})) y`,
-    )) as Array<{ side: string; row: string }>;
+    );
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ side: string; row: string }>;
     out.push(...rows.map((r) => `${table} ${r.side}: ${r.row}`));
   }
   return out;
