@@ -86,14 +86,24 @@ export class PostgresCandidateSearch extends CandidateSearch {
           GROUP BY ${t}.candidate_id`;
     } else {
       // Hot reports: whole UTC days after the window's start from candidate_day_count, the rest of its
-      // first day from crash_report's (candidate_id, crashed_at) index.
-      matched = `SELECT c.id, c.report_count AS matched_reports, c.host_count AS matched_hosts,
-                ((SELECT COALESCE(sum(d.reports), 0) FROM candidate_day_count d
-                   WHERE d.candidate_id = c.id AND d.day > ($1::timestamptz AT TIME ZONE 'UTC')::date)
-                 + (SELECT count(*) FROM crash_report r WHERE r.candidate_id = c.id AND r.crashed_at >= $1
-                       AND r.crashed_at < (($1::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'))::int AS hot_count,
-                c.first_seen, c.last_seen
-           FROM bug_candidate c
+      // first day from crash_report's (candidate_id, crashed_at) index, for candidates with reports that day.
+      const hotDay = `($1::timestamptz AT TIME ZONE 'UTC')::date`;
+      const firstDay = `(SELECT count(*) FROM crash_report r WHERE r.candidate_id = c.id AND r.crashed_at >= $1
+                           AND r.crashed_at < (${hotDay} + 1)::timestamp AT TIME ZONE 'UTC')`;
+      // Ranked by hot reports every candidate needs them: one pass over the recent day counts. Otherwise only
+      // the page's rows are counted (the planner evaluates the subquery after the sort and limit).
+      matched = q.sort === 'hot'
+        ? `SELECT c.id, c.report_count AS matched_reports, c.host_count AS matched_hosts,
+                  (COALESCE(d.later, 0) + CASE WHEN d.first_day THEN ${firstDay} ELSE 0 END)::int AS hot_count, c.first_seen, c.last_seen
+             FROM bug_candidate c
+             LEFT JOIN (SELECT candidate_id, sum(reports) FILTER (WHERE day > ${hotDay}) AS later, bool_or(day = ${hotDay}) AS first_day
+                          FROM candidate_day_count WHERE day >= ${hotDay} GROUP BY candidate_id) d ON d.candidate_id = c.id`
+        : `SELECT c.id, c.report_count AS matched_reports, c.host_count AS matched_hosts,
+                  ((SELECT COALESCE(sum(d.reports), 0) FROM candidate_day_count d WHERE d.candidate_id = c.id AND d.day > ${hotDay})
+                   + ${firstDay})::int AS hot_count,
+                  c.first_seen, c.last_seen
+             FROM bug_candidate c`;
+      matched += `
           WHERE ${[...candidateWhere, 'c.report_count > 0'].join(' AND ')}`;
     }
     const windows: string[] = [];

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Crash reports per candidate, UTC day, package version, product version of the crashing host and
@@ -8,6 +8,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * erasure — updates it in its own transaction. An unknown version is stored as ''.
  */
 @Entity('candidate_day_count')
+// The queue ranked by hot reports reads the window's days of every candidate from this index alone.
+@Index('candidate_day_count_day_idx', ['day', 'candidateId', 'reports'])
 export class CandidateDayCountEntity {
   @PrimaryColumn('uuid', { name: 'candidate_id' })
   candidateId!: string;

@@ -14,6 +14,7 @@ import { CandidateCounts1796422990615 } from './1796422990615-CandidateCounts';
 import { HardwareGroups1796423296559 } from './1796423296559-HardwareGroups';
 import { AttributeHosts1796423865625 } from './1796423865625-AttributeHosts';
 import { VersionSeen1796424182623 } from './1796424182623-VersionSeen';
+import { CandidateDayIndex1796424650748 } from './1796424650748-CandidateDayIndex';
 
 /** Applied in order at start (MIGRATIONS_RUN); generated with `npm run migration:generate`. */
 export const HUB_MIGRATIONS = [
@@ -21,5 +22,5 @@ export const HUB_MIGRATIONS = [
   RollupWindow1795556381582, CrashHardware1795560629800, CandidateHostAttributes1795565118696,
   AccessControl1796411832674, QaWorkflow1796412055280, CrashIdentity1796412173402, InputBounds1796412627711,
   GroupingInput1796412798438, CandidateCounts1796422990615, HardwareGroups1796423296559, AttributeHosts1796423865625,
-  VersionSeen1796424182623,
+  VersionSeen1796424182623, CandidateDayIndex1796424650748,
 ];
