@@ -4,6 +4,16 @@ import { hardwareAttributeIds } from '../../storage/src/crash-hardware-sql';
 import { CandidateSearch, type CandidatePage } from './candidate-search';
 import { hardwareFilterGroups } from './hardware-filter-groups';
 
+/**
+ * Hot reports of a candidate_host_hardware group h ($1 = the hot window's start): all of them, none, or
+ * (crashes both sides of the start) counted from the group's own crashes.
+ */
+const HOT_REPORTS = `CASE WHEN h.first_crash >= $1 THEN h.reports WHEN h.last_crash < $1 THEN 0
+     WHEN h.host_key = '' THEN (SELECT count(*) FROM crash_hardware x
+          WHERE x.candidate_id = h.candidate_id AND x.host_key IS NULL AND x.attr_ids = h.attr_ids AND x.crashed_at >= $1)
+     ELSE (SELECT count(*) FROM crash_hardware x
+          WHERE x.candidate_id = h.candidate_id AND x.host_key = h.host_key AND x.attr_ids = h.attr_ids AND x.crashed_at >= $1) END`;
+
 const SORTS: Record<CandidateQuery['sort'], string> = {
   count: 'm.matched_reports DESC',
   lastSeen: 'm.last_seen DESC',
@@ -45,7 +55,8 @@ export class PostgresCandidateSearch extends CandidateSearch {
       reportWhere.push(`r.labels ->> ${p(q.label.slice(0, at))} = ${p(q.label.slice(at + 1))}`);
     }
     // One GIN-indexed overlap test per attribute (any of its values), on the narrow integer-coded copy.
-    const hardwareWhere = hardwareFilterGroups(q).map((group) => `h.attr_ids && ${hardwareAttributeIds(p(group))}`);
+    const groups = hardwareFilterGroups(q);
+    const hardwareWhere = groups.map((group) => `h.attr_ids && ${hardwareAttributeIds(p(group))}`);
     if (q.function) {
       const like = p(`%${q.function.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
       reportWhere.push(
@@ -54,18 +65,21 @@ export class PostgresCandidateSearch extends CandidateSearch {
     }
     const where = [...candidateWhere, ...hardwareWhere, ...reportWhere].join(' AND ');
     let matched: string;
-    if (hardwareWhere.length && !reportWhere.length) {
+    // Ranked by reports or last crash, hosts and hot reports are counted for the page's candidates only (below).
+    const hostsForPage = hardwareWhere.length > 0 && !reportWhere.length && (q.sort === 'count' || q.sort === 'lastSeen');
+    if (hostsForPage) {
+      // ($1, the hot window's start, is typed here though only the page's count below uses it.)
+      matched = `SELECT h.candidate_id AS id, sum(h.reports)::int AS matched_reports, NULL::int AS matched_hosts, NULL::int AS hot_count,
+                        min(h.first_crash) AS first_seen, max(h.last_crash) AS last_seen, $1::timestamptz AS hot_since
+                   FROM candidate_host_hardware h JOIN bug_candidate c ON c.id = h.candidate_id
+                  WHERE ${where}
+                  GROUP BY h.candidate_id`;
+    } else if (hardwareWhere.length && !reportWhere.length) {
       // Hardware filters alone read candidate_host_hardware: crash_hardware folded per (candidate, host,
-      // attribute set), about a fifth of its rows, with the same answers. A group is hot whole, cold
-      // whole, or (crashes both sides of the hot window's start) counted from its own crashes.
+      // attribute set), about a fifth of its rows, with the same answers.
       matched = `SELECT g.id, sum(g.reports)::int AS matched_reports, count(g.host)::int AS matched_hosts, sum(g.hot)::int AS hot_count,
                         min(g.first_seen) AS first_seen, max(g.last_seen) AS last_seen
-                   FROM (SELECT h.candidate_id AS id, NULLIF(h.host_key, '') AS host, sum(h.reports) AS reports,
-                                sum(CASE WHEN h.first_crash >= $1 THEN h.reports WHEN h.last_crash < $1 THEN 0
-                                         WHEN h.host_key = '' THEN (SELECT count(*) FROM crash_hardware x
-                                              WHERE x.candidate_id = h.candidate_id AND x.host_key IS NULL AND x.attr_ids = h.attr_ids AND x.crashed_at >= $1)
-                                         ELSE (SELECT count(*) FROM crash_hardware x
-                                              WHERE x.candidate_id = h.candidate_id AND x.host_key = h.host_key AND x.attr_ids = h.attr_ids AND x.crashed_at >= $1) END) AS hot,
+                   FROM (SELECT h.candidate_id AS id, NULLIF(h.host_key, '') AS host, sum(h.reports) AS reports, sum(${HOT_REPORTS}) AS hot,
                                 min(h.first_crash) AS first_seen, max(h.last_crash) AS last_seen
                            FROM candidate_host_hardware h JOIN bug_candidate c ON c.id = h.candidate_id
                           WHERE ${where}
@@ -127,6 +141,10 @@ export class PostgresCandidateSearch extends CandidateSearch {
       const counted: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total ${from}`, countParams);
       total = counted[0]?.total ?? 0;
     }
+    if (hostsForPage && rows.length) {
+      const counted = await this.pageHostsAndHot(rows.map((r) => r.id), groups, hotSince);
+      for (const r of rows) Object.assign(r, counted.get(r.id));
+    }
     return {
       total,
       items: rows.map((r) => ({
@@ -137,6 +155,25 @@ export class PostgresCandidateSearch extends CandidateSearch {
         lastSeen: r.last_seen,
       })),
     };
+  }
+
+  /** Distinct hosts and hot reports of the given candidates' groups matching every hardware filter group. */
+  private async pageHostsAndHot(ids: string[], groups: string[][], hotSince: Date): Promise<Map<string, { matched_hosts: number; hot_count: number }>> {
+    const params: unknown[] = [hotSince, ids];
+    const where = groups.map((group) => {
+      params.push(group);
+      return `h.attr_ids && ${hardwareAttributeIds(`$${params.length}`)}`;
+    });
+    const rows: Array<{ id: string; matched_hosts: number; hot_count: number }> = await this.dataSource.query(
+      `SELECT g.id, count(g.host)::int AS matched_hosts, sum(g.hot)::int AS hot_count
+         FROM (SELECT h.candidate_id AS id, NULLIF(h.host_key, '') AS host, sum(${HOT_REPORTS}) AS hot
+                 FROM candidate_host_hardware h
+                WHERE h.candidate_id = ANY($2::uuid[]) AND ${where.join(' AND ')}
+                GROUP BY h.candidate_id, h.host_key) g
+        GROUP BY g.id`,
+      params,
+    );
+    return new Map(rows.map((r) => [r.id, { matched_hosts: r.matched_hosts, hot_count: r.hot_count }]));
   }
 
   /** PostgreSQL is the source of truth: nothing to copy. */
