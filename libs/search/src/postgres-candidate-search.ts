@@ -24,7 +24,8 @@ const SORTS: Record<CandidateQuery['sort'], string> = {
 /**
  * Ranks candidates straight from the hub's tables. Report-level filters (version, OS, kernel,
  * label, function, host hardware) aggregate the matching crash_report rows, so the numbers mean the same as the
- * Elasticsearch backend's; without them the counters kept on bug_candidate are used instead.
+ * Elasticsearch backend's; hardware filters alone aggregate the same counts from candidate_host_hardware, and
+ * without filters the counters kept on bug_candidate (and candidate_day_count for hot reports) are used instead.
  */
 export class PostgresCandidateSearch extends CandidateSearch {
   constructor(private readonly dataSource: DataSource) {
