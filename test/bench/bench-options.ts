@@ -32,6 +32,8 @@ export interface BenchOptions {
   fleetRequests: number;
   /** Leave the seeded fleet database in place (BENCH_KEEP_DATABASE=1). */
   keepFleetDatabase: boolean;
+  /** Time a fleet database an earlier run kept (BENCH_FLEET_DATABASE=<name>) instead of seeding one; pending migrations run on it. */
+  reuseFleetDatabase?: string;
 }
 
 /** `--only a,b` or `--only=a,b` on the command line (npm run bench -- --only fleet). */
@@ -81,6 +83,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env, argv: readonl
     cepReports: positiveInt(env, 'BENCH_CEP_REPORTS', 2000, 0),
     fleetRequests: positiveInt(env, 'BENCH_FLEET_REQUESTS', 25, 20),
     // For query-plan work (`psql <url>`) on a fleet that takes minutes to build.
-    keepFleetDatabase: env.BENCH_KEEP_DATABASE === '1',
+    keepFleetDatabase: env.BENCH_KEEP_DATABASE === '1' || Boolean(env.BENCH_FLEET_DATABASE),
+    reuseFleetDatabase: env.BENCH_FLEET_DATABASE || undefined,
   };
 }

@@ -11,10 +11,11 @@ import { BENCH_ADMIN_TOKEN, BENCH_AUTH, EndpointTiming, explainSearch, PlanEvide
 import { FleetSeedResult, rollupMismatches, seedFleet } from './fleet-seeder';
 import type { MemorySampler } from './memory-sampler';
 import { drained, jsonUpload } from './http-load';
-import { createScratchDatabase, dropQueueKeys, REDIS_URL } from './scratch-services';
+import { createScratchDatabase, dropQueueKeys, existingScratchDatabase, REDIS_URL } from './scratch-services';
 import { syntheticWorkload } from './synthetic-crashes';
 import type { Teardown } from './teardown';
 import { Cell, fmt, renderTable } from './text-table';
+import { aggregateMismatches } from '../support/aggregate-recount';
 
 export interface FleetBenchResult {
   seed: FleetSeedResult;
@@ -33,6 +34,8 @@ export interface FleetBenchResult {
   plans: PlanEvidence[];
   sizes: TableSize[];
   crashSizes: TableSize[];
+  /** The pre-aggregated tables against a from-scratch recount at the end of the run. */
+  aggregateCheck: { mismatches: string[]; seconds: number };
   hostsInDatabase: number;
   perHostBytes: { cepTables: number; crashTables: number; rawCepArchivesEstimate?: number };
   peakMemoryMiB: { hubApi?: number; hubWorker?: number };
@@ -41,6 +44,8 @@ export interface FleetBenchResult {
 
 const CEP_TABLES = ['host', 'host_profile', 'host_collector_record', 'cep_report', 'host_activity_day', 'fleet_daily_rollup'];
 const CRASH_TABLES = ['crash_report', 'candidate_host', 'bug_candidate', 'crash_hardware', 'hardware_attribute'];
+/** Pre-aggregated counts the console reads, kept by triggers (their cost per host is part of the crash tables'). */
+const AGGREGATE_TABLES = ['candidate_day_count', 'rig_run_count', 'candidate_host_hardware', 'candidate_attribute_hosts', 'candidate_attribute_known', 'candidate_version_seen'];
 /** Public statistics must answer well under this; the report flags anything slower. */
 export const STATS_BUDGET_MS = 100;
 /** Interactive QA views (hardware search, over-representation) are flagged above this. */
@@ -70,26 +75,40 @@ type Row = { attribute: string; value: string; clusterShare: number; fleetShare:
 export async function measureFleet(options: BenchOptions, teardown: Teardown, memory: MemorySampler): Promise<FleetBenchResult> {
   const started = performance.now();
   const config = loadHubConfig({});
-  const database = await createScratchDatabase(`hub_bench_fleet_${process.pid}`);
-  if (options.keepFleetDatabase) console.log(`fleet: the seeded database stays: ${database.url}`);
+  const reused = options.reuseFleetDatabase;
+  const database = reused ? existingScratchDatabase(reused) : await createScratchDatabase(`hub_bench_fleet_${process.pid}`);
+  if (options.keepFleetDatabase) console.log(`fleet: the seeded database stays: ${database.url} (BENCH_FLEET_DATABASE=${database.name} times it again)`);
   else teardown.defer(`drop database ${database.name}`, () => database.drop());
 
   const migrations = new DataSource(hubDataSourceOptions(database.url, 4));
   await migrations.initialize();
   teardown.defer('close fleet seeding data source', async () => migrations.isInitialized && migrations.destroy());
-  await migrations.runMigrations();
+  // On a kept database this is the upgrade path: the new migrations back-fill what they add.
+  const migrationStarted = performance.now();
+  const applied = await migrations.runMigrations();
+  if (reused) console.log(`fleet: ${applied.length} pending migrations on ${database.name} in ${((performance.now() - migrationStarted) / 1000).toFixed(1)} s: ${applied.map((m) => m.name).join(', ') || 'none'}`);
   const pg = new Client({ connectionString: database.url });
   await pg.connect();
   teardown.defer('close fleet PostgreSQL connection', () => pg.end());
 
-  const seed = await seedFleet(pg, migrations, {
-    hosts: options.fleetHosts,
-    crashes: options.fleetCrashes,
-    candidates: options.fleetCandidates,
-    archetypes: options.fleetArchetypes,
-    seed: options.seed,
-    liveWindowDays: config.fleet.liveWindowDays,
-  });
+  let seed: FleetSeedResult;
+  if (reused) {
+    seed = (await pg.query<{ result: FleetSeedResult }>('SELECT result FROM bench_fleet_seed')).rows[0]!.result;
+  } else {
+    seed = await seedFleet(pg, migrations, {
+      hosts: options.fleetHosts,
+      crashes: options.fleetCrashes,
+      candidates: options.fleetCandidates,
+      archetypes: options.fleetArchetypes,
+      seed: options.seed,
+      liveWindowDays: config.fleet.liveWindowDays,
+    });
+    // What a later run with BENCH_FLEET_DATABASE needs to know about the fleet it times.
+    if (options.keepFleetDatabase) {
+      await pg.query('CREATE TABLE bench_fleet_seed (result jsonb NOT NULL)');
+      await pg.query('INSERT INTO bench_fleet_seed (result) VALUES ($1)', [JSON.stringify(seed)]);
+    }
+  }
   await migrations.destroy();
   const today = seed.days[seed.days.length - 1]!;
   const rollupChecks: FleetBenchResult['rollupChecks'] = [
@@ -176,6 +195,7 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
   endpoints.push(
     ...(await timeConsolePages(baseUrl, requests, {
       largestCandidateId: bySize[0]!.id,
+      medianCandidateId: bySize[Math.floor(bySize.length / 2)]!.id,
       reportId: storedReportId,
       productVersion: seed.probes.commonProductVersion,
       commonMemory: seed.probes.commonMemory,
@@ -189,7 +209,11 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
   await api.stop();
   const peaks = memory.peaks();
   const sizes = await tableSizes(pg, CEP_TABLES);
-  const crashSizes = await tableSizes(pg, CRASH_TABLES);
+  const crashSizes = await tableSizes(pg, [...CRASH_TABLES, ...AGGREGATE_TABLES]);
+  // Seeded (or back-filled by the migrations on a kept database), then written by the hub: still what a recount says?
+  const recountStarted = performance.now();
+  const aggregateCheck = { mismatches: await aggregateMismatches(pg), seconds: 0 };
+  aggregateCheck.seconds = (performance.now() - recountStarted) / 1000;
   const hostsInDatabase = sizes.find((s) => s.table === 'host')!.rows;
   const bytes = (list: TableSize[]) => list.reduce((sum, s) => sum + s.totalBytes, 0);
   return {
@@ -201,6 +225,7 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
     plans,
     sizes,
     crashSizes,
+    aggregateCheck,
     hostsInDatabase,
     perHostBytes: {
       cepTables: bytes(sizes) / hostsInDatabase,
@@ -214,6 +239,14 @@ export async function measureFleet(options: BenchOptions, teardown: Teardown, me
 }
 
 const mib = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
+
+/** One line on the console budget: how many pages meet it, and which do not. */
+function consoleSummary(endpoints: EndpointTiming[]): string {
+  const pages = endpoints.filter((e) => e.group === 'console');
+  const slow = pages.filter((e) => e.status !== 200 || e.medianMs > CONSOLE_BUDGET_MS);
+  return `console pages: ${pages.length - slow.length} of ${pages.length} under ${CONSOLE_BUDGET_MS} ms p50` +
+    (slow.length ? `; over: ${slow.map((e) => `${e.name} ${fmt(e.medianMs, 1)} ms`).join(', ')}` : '');
+}
 
 export function fleetReport(r: FleetBenchResult): string[] {
   const s = r.seed;
@@ -265,11 +298,14 @@ export function fleetReport(r: FleetBenchResult): string[] {
         return [`${e.group}: ${e.name}`, fmt(e.medianMs, 1), fmt(e.p95Ms, 1), fmt(e.maxMs, 1), fmt(e.bytes / 1024, 1), flag, e.note.slice(0, 90)];
       }),
     ),
+    consoleSummary(r.endpoints),
+    `pre-aggregated counts vs a recount from crash_report / crash_hardware / candidate_host (${fmt(r.aggregateCheck.seconds, 1)} s): ` +
+      (r.aggregateCheck.mismatches.length ? `FAIL, ${r.aggregateCheck.mismatches.length} rows differ (${r.aggregateCheck.mismatches.slice(0, 3).join('; ')})` : 'OK'),
     '',
     'hardware search plans (EXPLAIN ANALYZE, BUFFERS of the page query PostgresCandidateSearch sends):',
     ...r.plans.map(
       (p) =>
-        `  ${p.name}: matches ${fmt(p.matchedShare * 100, 1)}% of reports; top ${p.topNode}; GIN ${p.usesGinIndex ? 'used' : 'not used (sequential scan chosen)'}; ` +
+        `  ${p.name}: reads ${p.rowsRead} rows (${fmt(p.matchedShare * 100, 1)}% of the report count); top ${p.topNode}; GIN ${p.usesGinIndex ? 'used' : 'not used (sequential scan chosen)'}; ` +
         `${fmt(p.executionMs, 1)} ms; ${p.scans.join(', ')}`,
     ),
     `plan of '${r.plans[0]?.name}':`,

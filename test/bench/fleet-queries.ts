@@ -26,7 +26,9 @@ export interface PlanEvidence {
   /** Scan nodes, e.g. "Bitmap Index Scan on crash_hardware_attr_ids_idx". */
   scans: string[];
   usesGinIndex: boolean;
-  /** Share of all crash reports the filter matched: a planner picks a sequential scan over the GIN index when it is large. */
+  /** Rows the plan read from the searched table: candidate_host_hardware groups (hardware filters alone) or crash_hardware reports. */
+  rowsRead: number;
+  /** rowsRead over all crash reports: a planner picks a sequential scan over the GIN index when it is large. */
   matchedShare: number;
   executionMs: number;
   plan: string;
@@ -41,7 +43,8 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-export const GIN_INDEX = 'crash_hardware_attr_ids_idx';
+/** GIN indexes hardware filters can use: the per-(candidate, host, attribute set) groups' and the per-report copy's. */
+export const GIN_INDEXES = ['candidate_host_hardware_attr_ids_idx', 'crash_hardware_attr_ids_idx'];
 
 /** The bench's hub runs with this ADMIN_TOKEN; QA views need a role, public ones ignore it. */
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -135,12 +138,14 @@ export async function explainSearch(
   };
   const text = (await pg.query(`EXPLAIN (ANALYZE, BUFFERS) ${page.sql}`, page.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
   const found = [...new Set(scans(json.Plan))];
+  const rowsRead = rowsFrom(json.Plan, 'candidate_host_hardware') + rowsFrom(json.Plan, 'crash_hardware');
   return {
     name,
     topNode: json.Plan['Node Type'],
     scans: found,
-    usesGinIndex: found.some((s) => s.endsWith(` on ${GIN_INDEX}`)),
-    matchedShare: rowsFrom(json.Plan, 'crash_hardware') / crashReports,
+    usesGinIndex: found.some((s) => GIN_INDEXES.some((index) => s.endsWith(` on ${index}`))),
+    rowsRead,
+    matchedShare: rowsRead / crashReports,
     executionMs: json['Execution Time'],
     plan: text,
   };
@@ -208,6 +213,7 @@ export async function tableSizes(pg: Client, tables: string[]): Promise<TableSiz
 /** What the fleet offers the console pages: the largest candidate, a stored report, broad hardware values. */
 export interface ConsoleTargets {
   largestCandidateId: string;
+  medianCandidateId: string;
   /** A crash report with its raw report stored (posted through the hub); the seeded ones have none. */
   reportId?: string;
   productVersion: string;
@@ -222,16 +228,22 @@ export async function timeConsolePages(baseUrl: string, requests: number, t: Con
   const pages: Array<[string, string]> = [
     ['/candidates (no filter)', '/candidates'],
     ['/candidates?sort=hot', '/candidates?sort=hot'],
+    ['/candidates?sort=hosts', '/candidates?sort=hosts'],
+    ['/candidates?state=new (queue tab)', '/candidates?state=new'],
+    ['/candidates?cpuVendor=AMD&sort=hot', '/candidates?cpuVendor=AMD&sort=hot'],
     ['/candidates?cpuVendor=AMD', '/candidates?cpuVendor=AMD'],
     [`/candidates?productVersion=${t.productVersion}&cpuVendor=AMD`, `/candidates?${new URLSearchParams({ productVersion: t.productVersion, cpuVendor: 'AMD' })}`],
     [`/candidates?diskKind=nvme&memory=${t.commonMemory}`, `/candidates?${new URLSearchParams({ diskKind: 'nvme', memory: t.commonMemory })}`],
     ['/candidates?country=DE&origin=field', '/candidates?country=DE&origin=field'],
     ['/candidates/:id (largest)', `/candidates/${t.largestCandidateId}`],
+    ['/candidates/:id?reports=100 (largest, 5th report page)', `/candidates/${t.largestCandidateId}?reports=100`],
+    ['/candidates/:id (median)', `/candidates/${t.medianCandidateId}`],
     ['/hardware (empty form)', '/hardware'],
     ['/hardware?cpuVendor=AMD&diskKind=nvme', '/hardware?cpuVendor=AMD&diskKind=nvme'],
     ['/hardware?cpuModel=<most common model>', `/hardware?${new URLSearchParams({ cpuModel: t.commonCpuModel })}`],
     ['/rigs', '/rigs'],
     ['/stats', '/stats'],
+    ['/admin', '/admin'],
   ];
   if (t.reportId) pages.push(['/reports/:id', `/reports/${t.reportId}`]);
   const out: EndpointTiming[] = [];

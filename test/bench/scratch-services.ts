@@ -30,6 +30,14 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
   return { name, url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/** A scratch database an earlier run kept (BENCH_KEEP_DATABASE=1), used again as it is. */
+export function existingScratchDatabase(name: string): ScratchDatabase {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad scratch database name ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export const REDIS_URL = TEST_REDIS_URL;
 
 /** Deletes every key under `prefix:` with SCAN, so a shared Redis is never blocked by KEYS. */

@@ -9,6 +9,7 @@ import { problemDirArchive } from '../support/problem-dir-archive';
 import { pythonTraceback, pythonUReport } from '../support/python-crash';
 import { agentInstallation } from '../support/agent-config';
 import { startTestHub, TestHub } from '../support/test-hub';
+import { aggregateMismatches } from '../support/aggregate-recount';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '..', '..', 'dist', 'agent', 'src', 'cli', 'cep-agent.js');
@@ -331,6 +332,8 @@ describe('erasing a host from a fleet', () => {
     for (const c of counters) expect([c.report_count, c.host_count, c.occurrence_count]).toEqual([c.reports, c.hosts, c.occurrences]);
     expect(counters.find((c: { id: string }) => c.id === onlyH)).toMatchObject({ report_count: 0, host_count: 0, occurrence_count: 0 });
     expect(await countersBySignature(hub)).toEqual(await countersBySignature(twin));
+    // And the console's pre-aggregated counts (day counts, hardware groups, over-representation) are a recount's.
+    expect(await aggregateMismatches(hub.db)).toEqual([]);
 
     const stats = await statsOf(hub);
     expect(stats).toEqual(await statsOf(twin));

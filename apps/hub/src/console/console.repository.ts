@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { RIG_LABEL_KEYS } from '../../../../libs/contracts/src/crash/crash-delivery';
 import type { NormalizedFrameRecord } from '../../../../libs/storage/src/entities/normalized-frame-record';
 import { CrashReportEntity, type RawReportKind } from '../../../../libs/storage/src/entities';
 
@@ -10,13 +9,13 @@ import { CrashReportEntity, type RawReportKind } from '../../../../libs/storage/
 export class ConsoleRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Reports per candidate per UTC day since `since` (for sparklines). */
+  /** Reports per candidate per UTC day since `since` (for sparklines), from the pre-aggregated counts. */
   dailyCounts(candidateIds: string[], since: Date): Promise<Array<{ candidate_id: string; day: string; reports: number }>> {
     if (!candidateIds.length) return Promise.resolve([]);
     return this.dataSource.query(
-      `SELECT candidate_id, to_char(date_trunc('day', crashed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS reports
-         FROM crash_report WHERE candidate_id = ANY($1::uuid[]) AND crashed_at >= $2
-        GROUP BY 1, 2`,
+      `SELECT candidate_id, to_char(day, 'YYYY-MM-DD') AS day, sum(reports)::int AS reports
+         FROM candidate_day_count WHERE candidate_id = ANY($1::uuid[]) AND day >= ($2::timestamptz AT TIME ZONE 'UTC')::date
+        GROUP BY 1, day`,
       [candidateIds, since],
     );
   }
@@ -32,22 +31,22 @@ export class ConsoleRepository {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
-  /** Reports per UTC day and package version of one candidate since `since`. */
+  /** Reports per UTC day and package version of one candidate since `since` (an unknown version is null). */
   dailyByVersion(candidateId: string, since: Date): Promise<Array<{ day: string; version: string | null; reports: number }>> {
     return this.dataSource.query(
-      `SELECT to_char(date_trunc('day', crashed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, package_version AS version, count(*)::int AS reports
-         FROM crash_report WHERE candidate_id = $1 AND crashed_at >= $2 GROUP BY 1, 2`,
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, NULLIF(package_version, '') AS version, sum(reports)::int AS reports
+         FROM candidate_day_count WHERE candidate_id = $1 AND day >= ($2::timestamptz AT TIME ZONE 'UTC')::date
+        GROUP BY day, package_version`,
       [candidateId, since],
     );
   }
 
-  /** Reports of one candidate per product version of the crashing host, read from the narrow copy. */
+  /** Reports of one candidate per product version of the crashing host. */
   reportsByProductVersion(candidateId: string): Promise<Array<{ version: string; reports: number }>> {
     return this.dataSource.query(
-      `SELECT substr(a.key, length('product.version=') + 1) AS version, count(*)::int AS reports
-         FROM crash_hardware h CROSS JOIN unnest(h.attr_ids) i JOIN hardware_attribute a ON a.id = i
-        WHERE h.candidate_id = $1 AND a.key LIKE 'product.version=%'
-        GROUP BY 1 ORDER BY reports DESC LIMIT 30`,
+      `SELECT product_version AS version, sum(reports)::int AS reports
+         FROM candidate_day_count WHERE candidate_id = $1 AND product_version <> ''
+        GROUP BY 1 ORDER BY reports DESC, 1 LIMIT 30`,
       [candidateId],
     );
   }
@@ -55,9 +54,9 @@ export class ConsoleRepository {
   /** Reports of one candidate from rigs (any rig label) and from the field. */
   async originCounts(candidateId: string): Promise<{ rig: number; field: number }> {
     const rows: Array<{ rig: number; field: number }> = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE labels ?| $2::text[])::int AS rig, count(*) FILTER (WHERE NOT labels ?| $2::text[])::int AS field
-         FROM crash_report WHERE candidate_id = $1`,
-      [candidateId, Object.values(RIG_LABEL_KEYS)],
+      `SELECT COALESCE(sum(reports) FILTER (WHERE origin = 'rig'), 0)::int AS rig, COALESCE(sum(reports) FILTER (WHERE origin = 'field'), 0)::int AS field
+         FROM candidate_day_count WHERE candidate_id = $1`,
+      [candidateId],
     );
     return rows[0] ?? { rig: 0, field: 0 };
   }
@@ -116,20 +115,17 @@ export class ConsoleRepository {
     return rows[0] ?? null;
   }
 
-  /** Rig crashes by rig, build and test run; a candidate is new in a run when its first report anywhere came from it. */
+  /**
+   * Rig crashes by rig, build and test run, from rig_run_count (a row per run and candidate); a
+   * candidate is new in a run when its first report anywhere came from it. A missing label is null.
+   */
   rigRuns(limit: number): Promise<Array<{ rig: string | null; build: string | null; testRun: string | null; reports: number; candidates: number; newCandidates: number; lastCrash: Date }>> {
-    const k = RIG_LABEL_KEYS;
     return this.dataSource.query(
-      `WITH per AS (
-         SELECT labels ->> '${k.rig}' AS rig, labels ->> '${k.build}' AS build, labels ->> '${k.testRun}' AS run,
-                candidate_id, count(*)::int AS reports, min(crashed_at) AS first_in_run, max(crashed_at) AS last_crash
-           FROM crash_report WHERE labels ?| $1::text[]
-          GROUP BY 1, 2, 3, 4)
-       SELECT per.rig, per.build, per.run AS "testRun", sum(per.reports)::int AS reports, count(*)::int AS candidates,
-              count(*) FILTER (WHERE per.first_in_run <= c.first_seen)::int AS "newCandidates", max(per.last_crash) AS "lastCrash"
-         FROM per JOIN bug_candidate c ON c.id = per.candidate_id
-        GROUP BY 1, 2, 3 ORDER BY "lastCrash" DESC LIMIT $2`,
-      [[k.rig, k.build, k.testRun], limit],
+      `SELECT NULLIF(r.rig, '') AS rig, NULLIF(r.build, '') AS build, NULLIF(r.test_run, '') AS "testRun", sum(r.reports)::int AS reports,
+              count(*)::int AS candidates, count(*) FILTER (WHERE r.first_crash <= c.first_seen)::int AS "newCandidates", max(r.last_crash) AS "lastCrash"
+         FROM rig_run_count r JOIN bug_candidate c ON c.id = r.candidate_id
+        GROUP BY r.rig, r.build, r.test_run ORDER BY "lastCrash" DESC LIMIT $1`,
+      [limit],
     );
   }
 

@@ -69,15 +69,15 @@ export class TriageRepository {
 
   /** Last crash per version of this candidate, and of every candidate of the same package (versions in use). */
   async versionActivity(candidateId: string): Promise<{ candidate: VersionActivity[]; inUse: VersionActivity[] }> {
+    // Read from candidate_version_seen (kept by triggers on crash_report), not from every report of the packages.
     const candidate: Array<{ version: string; last_seen: Date }> = await this.dataSource.query(
-      `SELECT package_version AS version, max(crashed_at) AS last_seen FROM crash_report
-        WHERE candidate_id = $1 AND package_version IS NOT NULL GROUP BY 1`,
+      `SELECT package_version AS version, max(last_crash) AS last_seen FROM candidate_version_seen WHERE candidate_id = $1 GROUP BY 1`,
       [candidateId],
     );
     const inUse: Array<{ version: string; last_seen: Date }> = await this.dataSource.query(
-      `SELECT r.package_version AS version, max(r.crashed_at) AS last_seen FROM crash_report r
-        WHERE r.package_name IN (SELECT DISTINCT package_name FROM crash_report WHERE candidate_id = $1 AND package_name IS NOT NULL)
-          AND r.package_version IS NOT NULL GROUP BY 1`,
+      `SELECT v.package_version AS version, max(v.last_crash) AS last_seen FROM candidate_version_seen v
+        WHERE v.package_name IN (SELECT DISTINCT package_name FROM candidate_version_seen WHERE candidate_id = $1 AND package_name <> '')
+        GROUP BY 1`,
       [candidateId],
     );
     const shape = (rows: Array<{ version: string; last_seen: Date }>) => rows.map((r) => ({ version: r.version, lastSeen: new Date(r.last_seen).toISOString() }));

@@ -30,7 +30,9 @@ export interface GroupingInput {
 
 /** A processed crash report: what was parsed out of its raw upload. */
 @Entity('crash_report')
-@Index('crash_report_candidate_idx', ['candidateId', 'crashedAt'])
+// (candidate_id, crashed_at DESC, id): the console's report list order, read from the index in order.
+// Hand-written in the CandidateCounts migration: TypeORM cannot declare a descending column.
+@Index('crash_report_candidate_idx', { synchronize: false })
 @Index('crash_report_exact_hash_idx', ['exactHash'])
 @Index('crash_report_duphash_idx', ['duphash'])
 @Index('crash_report_bthash_idx', ['bthash'])

@@ -12,6 +12,10 @@ import { JiraTicketEntity } from './jira-ticket.entity';
 import { TicketFilingEntity } from './ticket-filing.entity';
 import { TriageLogEntity } from './triage-log.entity';
 import { CepReportEntity } from './cep-report.entity';
+import { CandidateAttributeHostsEntity, CandidateAttributeKnownEntity } from './candidate-attribute-hosts.entity';
+import { CandidateDayCountEntity } from './candidate-day-count.entity';
+import { CandidateVersionSeenEntity } from './candidate-version-seen.entity';
+import { CandidateHostHardwareEntity } from './candidate-host-hardware.entity';
 import { CandidateBucketEntity, CandidateHostEntity, CandidateSignatureEntity } from './candidate-lookup.entity';
 import { CoreSymbolEntity } from './core-symbol.entity';
 import { CrashHardwareEntity, HardwareAttributeEntity } from './crash-hardware.entity';
@@ -23,6 +27,7 @@ import { HostProfileEntity } from './host-profile.entity';
 import { GroupingRuleEntity } from './grouping-rule.entity';
 import { RawReportEntity } from './raw-report.entity';
 import { ReportAttachmentEntity } from './report-attachment.entity';
+import { RigRunCountEntity } from './rig-run-count.entity';
 
 export * from './api-token.entity';
 export * from './audit-event.entity';
@@ -30,6 +35,10 @@ export * from './rig-key.entity';
 export * from './user-account.entity';
 export * from './user-session.entity';
 export * from './bug-candidate.entity';
+export * from './candidate-attribute-hosts.entity';
+export * from './candidate-day-count.entity';
+export * from './candidate-version-seen.entity';
+export * from './candidate-host-hardware.entity';
 export * from './candidate-lookup.entity';
 export * from './cep-report.entity';
 export * from './core-symbol.entity';
@@ -43,6 +52,7 @@ export * from './grouping-rule.entity';
 export * from './normalized-frame-record';
 export * from './raw-report.entity';
 export * from './report-attachment.entity';
+export * from './rig-run-count.entity';
 export * from './candidate-ticket.entity';
 export * from './candidate-triage.entity';
 export * from './jira-notice.entity';
@@ -70,6 +80,12 @@ export const HUB_ENTITIES = [
   FleetRollupStateEntity,
   HardwareAttributeEntity,
   CrashHardwareEntity,
+  CandidateDayCountEntity,
+  CandidateVersionSeenEntity,
+  CandidateAttributeHostsEntity,
+  CandidateAttributeKnownEntity,
+  CandidateHostHardwareEntity,
+  RigRunCountEntity,
   CandidateTicketEntity,
   JiraTicketEntity,
   TicketFilingEntity,
