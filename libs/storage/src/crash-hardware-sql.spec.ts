@@ -13,6 +13,8 @@ describe('crash_hardware dictionary under concurrent prune', () => {
   let pruner: Client;
   const pids = new Map<Client, number>();
   const candidateId = randomUUID();
+  /** A second candidate: its rows share no pre-aggregated count rows (kept per candidate) with the first's. */
+  const otherCandidateId = randomUUID();
   const SHARED = 'system.model=Board-Shared-1';
 
   beforeAll(async () => {
@@ -22,8 +24,8 @@ describe('crash_hardware dictionary under concurrent prune', () => {
     await dataSource.runMigrations();
     await dataSource.query(
       `INSERT INTO bug_candidate (id, family, component, exact_hash, signature_text, representative_frames, exemplars, first_seen, last_seen)
-       VALUES ($1, 'core', 'vzctl', 'hash-1', 'f', '[]', '[]', now(), now())`,
-      [candidateId],
+       VALUES ($1, 'core', 'vzctl', 'hash-1', 'f', '[]', '[]', now(), now()), ($2, 'core', 'vzctl', 'hash-2', 'f', '[]', '[]', now(), now())`,
+      [candidateId, otherCandidateId],
     );
     writer = new Client({ connectionString: db.url });
     pruner = new Client({ connectionString: db.url });
@@ -36,13 +38,13 @@ describe('crash_hardware dictionary under concurrent prune', () => {
     await db?.drop();
   });
 
-  async function crash(attrs: string[]): Promise<string> {
+  async function crash(attrs: string[], candidate = candidateId): Promise<string> {
     const id = randomUUID();
     await dataSource.query(
       `INSERT INTO crash_report (id, candidate_id, family, problem_type, component, crashed_at, exact_hash, signature_text,
                                  normalized_frames, labels, grouping, hardware_attrs)
        VALUES ($1, $2, 'core', 'CCpp', 'vzctl', now(), 'hash-1', 'f', '[]', '[]', '{}', $3)`,
-      [id, candidateId, attrs],
+      [id, candidate, attrs],
     );
     return id;
   }
@@ -63,7 +65,8 @@ describe('crash_hardware dictionary under concurrent prune', () => {
   };
 
   it('a prune waits for a writer holding a looked-up id, and keeps the key that writer now uses', async () => {
-    const old = await crash([SHARED]);
+    // In another candidate: deleting it must not wait on the writer's uncommitted counts of its own candidate.
+    const old = await crash([SHARED], otherCandidateId);
     await syncCrashHardware(dataSource, [old]);
     const id = (await keyId(SHARED))!;
     const fresh = await crash([SHARED]);

@@ -9,6 +9,15 @@ export class HostErasureRepository {
     return m.query('SELECT id, candidate_id AS "candidateId" FROM crash_report WHERE host_id = $1', [hostId]);
   }
 
+  /**
+   * Locks the candidates the host's crashes are in, in id order, before anything else of theirs: grouping
+   * locks a candidate before it writes its counts (kept per candidate), so erasing waits instead of deadlocking.
+   */
+  async lockCandidates(m: EntityManager, candidateIds: string[]): Promise<void> {
+    if (!candidateIds.length) return;
+    await m.query('SELECT id FROM bug_candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [candidateIds]);
+  }
+
   /** hardware_attribute ids the host's crashes use: candidates for pruning once they are gone. */
   async crashAttributeIds(m: EntityManager, reportIds: string[]): Promise<number[]> {
     const rows: Array<{ id: number }> = await m.query('SELECT DISTINCT unnest(attr_ids) AS id FROM crash_hardware WHERE report_id = ANY($1::uuid[])', [reportIds]);

@@ -118,6 +118,7 @@ export class HostsService {
       }
       const crashes = await this.erasure.crashReports(m, hostId);
       removedReports = crashes.map((c) => c.id);
+      await this.erasure.lockCandidates(m, [...new Set(crashes.map((c) => c.candidateId))]);
       attributeIds = await this.erasure.crashAttributeIds(m, removedReports);
       const counts = { ...(await this.erasure.deleteCrashes(m, hostId, removedReports)), ...(await this.erasure.deleteHostRows(m, hostId)) };
       for (const candidateId of new Set(crashes.map((c) => c.candidateId))) await this.candidates.recount(m, candidateId);

@@ -19,6 +19,16 @@ const runKey = (r: string) =>
      COALESCE(${r}.labels ->> 'test_run', '') AS test_run, ${r}.candidate_id`;
 const RUN_COLUMNS = `rig, build, test_run, candidate_id`;
 
+/**
+ * Leaves an UPDATE trigger early when no row changed any of `columns` (most updates rewrite frames,
+ * grouping input or the like): one join of the transition tables instead of the recounts.
+ */
+export const unchangedGuard = (columns: string[]) => `
+    IF NOT EXISTS (SELECT 1 FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id
+                    WHERE n.id IS NULL OR (${columns.map((c) => `o.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `n.${c}`).join(', ')})) THEN
+      RETURN NULL;
+    END IF;`;
+
 /** Net report count per candidate_day_count key over a statement's transition tables. */
 const dayDelta = (sources: Array<[string, 1 | -1]>) =>
     `SELECT ${DAY_COLUMNS}, sum(d)::int AS n FROM (
@@ -83,6 +93,7 @@ export class CandidateCounts1796422990615 implements MigrationInterface {
             END $fn$`);
         await queryRunner.query(`CREATE FUNCTION crash_report_counts_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
+              ${unchangedGuard(['candidate_id', 'crashed_at', 'labels', 'package_version', 'hardware_attrs'])}
               ${applyDayDelta(dayDelta([['new_rows', 1], ['old_rows', -1]]), true)}
               ${recountRuns(['new_rows', 'old_rows'])}
               RETURN NULL;

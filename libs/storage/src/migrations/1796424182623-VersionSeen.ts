@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
+import { unchangedGuard } from "./1796422990615-CandidateCounts";
 
 const COLUMNS = `candidate_id, package_name, package_version`;
 /** candidate_version_seen's key of a crash_report row `r` with a package version. */
@@ -43,6 +44,7 @@ export class VersionSeen1796424182623 implements MigrationInterface {
             END $fn$`);
         await queryRunner.query(`CREATE FUNCTION crash_report_versions_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
+              ${unchangedGuard(['candidate_id', 'crashed_at', 'package_name', 'package_version'])}
               ${recount(['new_rows', 'old_rows'])}
               RETURN NULL;
             END $fn$`);
