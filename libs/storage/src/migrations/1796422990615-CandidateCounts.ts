@@ -23,9 +23,9 @@ const RUN_COLUMNS = `rig, build, test_run, candidate_id`;
  * Leaves an UPDATE trigger early when no row changed any of `columns` (most updates rewrite frames,
  * grouping input or the like): one join of the transition tables instead of the recounts.
  */
-export const unchangedGuard = (columns: string[]) => `
-    IF NOT EXISTS (SELECT 1 FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id
-                    WHERE n.id IS NULL OR (${columns.map((c) => `o.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `n.${c}`).join(', ')})) THEN
+export const unchangedGuard = (columns: string[], key = 'id') => `
+    IF NOT EXISTS (SELECT 1 FROM old_rows o LEFT JOIN new_rows n ON n.${key} = o.${key}
+                    WHERE n.${key} IS NULL OR (${columns.map((c) => `o.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `n.${c}`).join(', ')})) THEN
       RETURN NULL;
     END IF;`;
 

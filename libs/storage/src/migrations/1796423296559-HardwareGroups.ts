@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
+import { unchangedGuard } from "./1796422990615-CandidateCounts";
 
 const COLUMNS = `candidate_id, host_key, attr_ids`;
 
@@ -54,10 +55,7 @@ export class HardwareGroups1796423296559 implements MigrationInterface {
         await queryRunner.query(`CREATE FUNCTION crash_hardware_groups_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
               -- Most updates (syncCrashHardware refreshing a copy) change nothing counted here.
-              IF NOT EXISTS (SELECT 1 FROM old_rows o LEFT JOIN new_rows n ON n.report_id = o.report_id
-                              WHERE n.report_id IS NULL OR (o.candidate_id, o.host_key, o.attr_ids, o.crashed_at) IS DISTINCT FROM (n.candidate_id, n.host_key, n.attr_ids, n.crashed_at)) THEN
-                RETURN NULL;
-              END IF;
+              ${unchangedGuard(['candidate_id', 'host_key', 'attr_ids', 'crashed_at'], 'report_id')}
               ${recount(['new_rows', 'old_rows'])}
               RETURN NULL;
             END $fn$`);
